@@ -1,0 +1,15 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// arbiter.h: the whole public API in one include.
+
+#ifndef ARBITER_ARBITER_H_
+#define ARBITER_ARBITER_H_
+
+#include "arbiter/authorizer.h"
+#include "arbiter/entities.h"
+#include "arbiter/policy_set.h"
+#include "arbiter/request.h"
+#include "arbiter/symbol.h"
+#include "arbiter/value.h"
+
+#endif  // ARBITER_ARBITER_H_

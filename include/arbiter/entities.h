@@ -1,0 +1,119 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// entities.h: the entity store a decision reads from.
+//
+// Overview
+//   Entities carry attributes, tags and parents. `principal in Group::"g"` is
+//   true when Group::"g" is the principal or one of its ancestors, so the
+//   transitive closure of `parents` is computed once, when the store is
+//   built, and an `in` test is then one hash probe.
+//
+//   auto store = arbiter::Entities::FromJson(R"([
+//     {"uid": {"type": "User", "id": "alice"}, "attrs": {"level": 3},
+//      "parents": [{"type": "Group", "id": "admins"}]}
+//   ])");
+//   if (!store.ok()) { /* store.status() says what and where */ }
+//
+// Thread-safety
+//   An Entities object is immutable once built and safe to share between
+//   threads; it is handed out as std::shared_ptr<const Entities>.
+
+#ifndef ARBITER_ENTITIES_H_
+#define ARBITER_ENTITIES_H_
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "arbiter/value.h"
+
+namespace arbiter {
+
+// Limits for reading JSON (entities, context, requests).
+struct JsonOptions {
+  // Deepest nesting of sets and records inside one attribute or context
+  // value. Deeper input is rejected with an error, never recursed into.
+  // Default: 64.
+  size_t max_depth = 64;
+  // Largest accepted input, in bytes. Default: 256 MiB.
+  size_t max_bytes = size_t{256} << 20;
+};
+
+// One entity as given to Entities::Build.
+struct Entity {
+  EntityUid uid;
+  RecordFields attrs;  // sorted by key, as Value::Record produces
+  std::vector<EntityUid> parents;
+  RecordFields tags;  // sorted by key
+};
+
+// An entity inside a built store: its data plus all of its ancestors.
+struct StoredEntity {
+  EntityUid uid;
+  RecordFields attrs;
+  RecordFields tags;
+  std::vector<EntityUid> parents;
+  // Every entity reachable through `parents`, transitively, excluding the
+  // entity itself (unless it lies on a cycle).
+  absl::flat_hash_set<EntityUid> ancestors;
+
+  const Value* FindAttr(Symbol name) const;
+  const Value* FindTag(Symbol name) const;
+};
+
+// Entities
+//
+// An immutable entity store. Lookups are hash probes on interned uids.
+class Entities {
+ public:
+  // Parses Cedar's entities JSON: an array of objects with `uid`, `attrs`,
+  // `parents` and optional `tags`. Attribute values use Cedar's JSON value
+  // format (`__entity` and `__extn` escapes included). Errors name the entity
+  // index, the attribute path and what was wrong. Duplicate uids are errors.
+  static absl::StatusOr<std::shared_ptr<const Entities>> FromJson(
+      std::string_view json, const JsonOptions& options = {});
+
+  // Builds a store from already-constructed entities (computes ancestors).
+  static absl::StatusOr<std::shared_ptr<const Entities>> Build(
+      std::vector<Entity> entities);
+
+  // An empty store.
+  static std::shared_ptr<const Entities> Empty();
+
+  // The entity with this uid, or nullptr when it is not in the store.
+  const StoredEntity* Find(const EntityUid& uid) const;
+
+  // Cedar's `in` on two entities: true when `a == b` or `b` is an ancestor
+  // of `a`. An entity missing from the store is only `in` itself.
+  bool IsIn(const EntityUid& a, const EntityUid& b) const;
+
+  size_t size() const { return map_.size(); }
+
+  // All entities, in no particular order.
+  const absl::flat_hash_map<EntityUid, StoredEntity>& all() const {
+    return map_;
+  }
+
+ private:
+  absl::flat_hash_map<EntityUid, StoredEntity> map_;
+};
+
+// Parses one Cedar JSON value (the attribute-value format: `__entity`,
+// `__extn`, sets as arrays, records as objects). Used for contexts.
+absl::StatusOr<Value> ValueFromJson(std::string_view json,
+                                    const JsonOptions& options = {});
+
+// Parses an entity reference: `{"type": "T", "id": "i"}`, the same wrapped
+// in `{"__entity": …}`, or a string in Cedar syntax `T::"i"`.
+absl::StatusOr<EntityUid> EntityUidFromJson(std::string_view json);
+
+// Writes a value in Cedar's JSON value format (the inverse of ValueFromJson).
+std::string ValueToJson(const Value& value);
+
+}  // namespace arbiter
+
+#endif  // ARBITER_ENTITIES_H_

@@ -1,0 +1,181 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// value.h: Cedar values.
+//
+// Overview
+//   A Value is one of Cedar's types: Bool, Long, String, entity reference,
+//   Set, Record, or one of the extension types ipaddr, decimal, datetime and
+//   duration. Scalars (Bool, Long, entity references and all four extension
+//   types) are stored inline, without heap allocation; String, Set and Record
+//   share an immutable heap payload, so copying any Value is cheap.
+//
+//   arbiter::Value ctx = arbiter::Value::Record({
+//       {arbiter::Symbol::Intern("authenticated"), arbiter::Value::Bool(true)},
+//       {arbiter::Symbol::Intern("level"), arbiter::Value::Long(3)},
+//   });
+//
+// Thread-safety
+//   Values are immutable after construction and safe to share between threads.
+
+#ifndef ARBITER_VALUE_H_
+#define ARBITER_VALUE_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "arbiter/symbol.h"
+
+namespace arbiter {
+
+// EntityUid
+//
+// An entity reference such as `Photos::Album::"trip"`: the fully qualified
+// type name and the id, both interned, so equality and hashing are integer
+// operations.
+struct EntityUid {
+  Symbol type;  // e.g. "Photos::Album"
+  Symbol id;    // any string, e.g. "trip"
+
+  static EntityUid Of(std::string_view type, std::string_view id) {
+    return {Symbol::Intern(type), Symbol::Intern(id)};
+  }
+
+  // Cedar syntax: `Type::"id"`, with the id escaped as in a string literal.
+  std::string ToString() const;
+
+  friend bool operator==(const EntityUid&, const EntityUid&) = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const EntityUid& u) {
+    return H::combine(std::move(h), u.type, u.id);
+  }
+};
+
+// IpAddr: an IPv4 or IPv6 address with a prefix length (a CIDR range). An
+// address written without a prefix has the full length (32 or 128).
+struct IpAddr {
+  std::array<uint8_t, 16> bytes{};  // IPv4 uses bytes[0..3], rest zero
+  uint8_t prefix = 0;
+  bool v6 = false;
+  friend bool operator==(const IpAddr&, const IpAddr&) = default;
+};
+
+// Decimal: a fixed-point number with four fractional digits, stored as the
+// value times 10^4 (so the range is that of int64 / 10^4).
+struct Decimal {
+  int64_t scaled = 0;
+  friend bool operator==(const Decimal&, const Decimal&) = default;
+};
+
+// Datetime: milliseconds since the Unix epoch, UTC.
+struct Datetime {
+  int64_t ms = 0;
+  friend bool operator==(const Datetime&, const Datetime&) = default;
+};
+
+// Duration: a signed number of milliseconds.
+struct Duration {
+  int64_t ms = 0;
+  friend bool operator==(const Duration&, const Duration&) = default;
+};
+
+// The kind of a Value, in the order Cedar's type names list them.
+enum class ValueKind : uint8_t {
+  kBool,
+  kLong,
+  kString,
+  kEntity,
+  kSet,
+  kRecord,
+  kIpAddr,
+  kDecimal,
+  kDatetime,
+  kDuration,
+};
+
+// Cedar's name for a kind, as used in error messages: "bool", "long",
+// "string", "entity", "set", "record", "ipaddr", "decimal", "datetime",
+// "duration".
+std::string_view KindName(ValueKind kind);
+
+class Value;
+
+// The fields of a record, sorted by Symbol id with no duplicate keys.
+// INVARIANT: strictly increasing `first`.
+using RecordFields = std::vector<std::pair<Symbol, Value>>;
+
+// Value
+//
+// A Cedar value. Construct with the named factories; inspect with kind() and
+// the typed accessors (which require the matching kind).
+class Value {
+ public:
+  Value() : data_(false) {}
+
+  static Value Bool(bool b) { return Value(Data(std::in_place_index<0>, b)); }
+  static Value Long(int64_t v) { return Value(Data(std::in_place_index<1>, v)); }
+  static Value String(std::string s);
+  static Value Entity(EntityUid uid) { return Value(Data(std::in_place_index<3>, uid)); }
+  // Sorts and removes duplicates: Cedar sets have no order or repetition.
+  static Value Set(std::vector<Value> elements);
+  // Sorts by key; when a key repeats, the last field wins.
+  static Value Record(std::vector<std::pair<Symbol, Value>> fields);
+  static Value Ip(const IpAddr& ip) { return Value(Data(std::in_place_index<6>, ip)); }
+  static Value Dec(Decimal d) { return Value(Data(std::in_place_index<7>, d)); }
+  static Value Time(Datetime t) { return Value(Data(std::in_place_index<8>, t)); }
+  static Value Span(Duration d) { return Value(Data(std::in_place_index<9>, d)); }
+
+  ValueKind kind() const { return static_cast<ValueKind>(data_.index()); }
+  bool is(ValueKind k) const { return kind() == k; }
+
+  bool as_bool() const { return std::get<0>(data_); }
+  int64_t as_long() const { return std::get<1>(data_); }
+  const std::string& as_string() const { return *std::get<2>(data_); }
+  const EntityUid& as_entity() const { return std::get<3>(data_); }
+  // Sorted (by Value::Compare) and duplicate-free.
+  const std::vector<Value>& as_set() const { return *std::get<4>(data_); }
+  const RecordFields& as_record() const { return *std::get<5>(data_); }
+  const IpAddr& as_ip() const { return std::get<6>(data_); }
+  Decimal as_decimal() const { return std::get<7>(data_); }
+  Datetime as_datetime() const { return std::get<8>(data_); }
+  Duration as_duration() const { return std::get<9>(data_); }
+
+  // For a record: the field named `key`, or nullptr.
+  const Value* FindField(Symbol key) const;
+
+  // Set membership (binary search; sets are sorted).
+  bool SetContains(const Value& v) const;
+
+  // A total order over all values, used to keep sets canonical. It is an
+  // internal order (kinds first, then contents), not Cedar's `<`.
+  static int Compare(const Value& a, const Value& b);
+
+  // Cedar equality: structural; values of different kinds are unequal.
+  friend bool operator==(const Value& a, const Value& b) {
+    return Compare(a, b) == 0;
+  }
+
+  // The value written as a Cedar expression, e.g. `[1, "a", User::"x"]` or
+  // `ip("10.0.0.0/8")`; records list fields in name order.
+  std::string ToCedar() const;
+
+ private:
+  using Data = std::variant<bool, int64_t, std::shared_ptr<const std::string>,
+                            EntityUid, std::shared_ptr<const std::vector<Value>>,
+                            std::shared_ptr<const RecordFields>, IpAddr, Decimal,
+                            Datetime, Duration>;
+  explicit Value(Data d) : data_(std::move(d)) {}
+  Data data_;
+};
+
+// Appends `s` as a Cedar string literal (quoted, with escapes) to `out`.
+void AppendQuotedString(std::string_view s, std::string* out);
+
+}  // namespace arbiter
+
+#endif  // ARBITER_VALUE_H_

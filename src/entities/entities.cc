@@ -1,0 +1,389 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The entity store: reading Cedar's entities JSON and building the store.
+//
+// Ancestors are computed once, at build time, so that `in` is one hash probe.
+// Entities are ordered parents-first with Kahn's algorithm (an explicit
+// worklist, no recursion); each entity's ancestors are then its parents plus
+// their already complete ancestor sets. Entities left over by Kahn's
+// algorithm lie on or below a cycle, which Cedar rejects, and so do we.
+// Parents that are not in the store are still ancestors; they just have no
+// ancestors of their own.
+//
+// Entities JSON follows Cedar 4: `uid`, `attrs` and `parents` are required,
+// `tags` is optional, and any other key is an error. A uid repeated with
+// identical contents is accepted once (as Cedar does); repeated with
+// different contents it is an error.
+
+#include <algorithm>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "arbiter/entities.h"
+#include "src/entities/json_value.h"
+
+namespace arbiter {
+namespace {
+
+using Json = nlohmann::json;
+using internal::Where;
+
+std::string Label(size_t index, const EntityUid& uid) {
+  return absl::StrCat("entity ", index, " (`", uid.ToString(), "`)");
+}
+
+// Sorts fields by key, keeping the last of equal keys (Value::Record's rule),
+// unless they already are in order.
+void NormalizeFields(RecordFields* fields) {
+  auto less = [](const auto& a, const auto& b) { return a.first < b.first; };
+  if (std::adjacent_find(fields->begin(), fields->end(),
+                         [](const auto& a, const auto& b) {
+                           return !(a.first < b.first);
+                         }) == fields->end()) {
+    return;
+  }
+  std::stable_sort(fields->begin(), fields->end(), less);
+  RecordFields out;
+  out.reserve(fields->size());
+  for (auto& f : *fields) {
+    if (!out.empty() && out.back().first == f.first) {
+      out.back().second = std::move(f.second);
+    } else {
+      out.push_back(std::move(f));
+    }
+  }
+  *fields = std::move(out);
+}
+
+// Drops repeated parents, keeping the first occurrence.
+void DedupeParents(std::vector<EntityUid>* parents) {
+  absl::flat_hash_set<EntityUid> seen;
+  std::vector<EntityUid> out;
+  out.reserve(parents->size());
+  for (const EntityUid& p : *parents) {
+    if (seen.insert(p).second) out.push_back(p);
+  }
+  *parents = std::move(out);
+}
+
+bool SameParents(const std::vector<EntityUid>& a,
+                 const std::vector<EntityUid>& b) {
+  if (a.size() != b.size()) return false;
+  absl::flat_hash_set<EntityUid> set(a.begin(), a.end());
+  return std::all_of(b.begin(), b.end(),
+                     [&set](const EntityUid& p) { return set.contains(p); });
+}
+
+// Reads a map of attribute or tag values.
+absl::StatusOr<RecordFields> ReadValueMap(const Json& map,
+                                          const char* section,
+                                          const char* role,
+                                          const std::string& label,
+                                          const JsonOptions& options) {
+  if (!map.is_object()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(label, ": `", section, "` must be an object, found `",
+                     internal::JsonSnippet(map), "`"));
+  }
+  RecordFields fields;
+  fields.reserve(map.size());
+  Where where{label, std::string(role), ""};
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    where.name = it.key();
+    absl::StatusOr<Value> v = internal::JsonToValue(it.value(), options, where);
+    if (!v.ok()) return v.status();
+    fields.emplace_back(Symbol::Intern(it.key()), std::move(*v));
+  }
+  // Keys are distinct (the parser rejects duplicates), so sorting suffices.
+  std::sort(fields.begin(), fields.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return fields;
+}
+
+absl::StatusOr<Entity> ReadEntity(const Json& e, size_t index,
+                                  const JsonOptions& options) {
+  std::string label = absl::StrCat("entity ", index);
+  if (!e.is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        label, ": expected an object with `uid`, `attrs` and `parents`, found `",
+        internal::JsonSnippet(e), "`"));
+  }
+  auto uid_it = e.find("uid");
+  if (uid_it == e.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(label, ": missing key `uid`"));
+  }
+  Entity entity;
+  {
+    absl::StatusOr<EntityUid> uid = internal::JsonToEntityUid(
+        *uid_it, /*allow_string=*/false, Where{label, "`uid`", ""});
+    if (!uid.ok()) return uid.status();
+    entity.uid = *uid;
+  }
+  label = Label(index, entity.uid);
+
+  const Json* attrs = nullptr;
+  const Json* parents = nullptr;
+  const Json* tags = nullptr;
+  for (auto it = e.begin(); it != e.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "attrs") {
+      attrs = &it.value();
+    } else if (key == "parents") {
+      parents = &it.value();
+    } else if (key == "tags") {
+      tags = &it.value();
+    } else if (key != "uid") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          label, ": unknown key `", key,
+          "`; an entity has `uid`, `attrs`, `parents` and optional `tags`"));
+    }
+  }
+  if (attrs == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(label, ": missing key `attrs`"));
+  }
+  if (parents == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(label, ": missing key `parents`"));
+  }
+
+  absl::StatusOr<RecordFields> attr_fields =
+      ReadValueMap(*attrs, "attrs", "attribute", label, options);
+  if (!attr_fields.ok()) return attr_fields.status();
+  entity.attrs = std::move(*attr_fields);
+
+  if (!parents->is_array()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(label, ": `parents` must be an array, found `",
+                     internal::JsonSnippet(*parents), "`"));
+  }
+  const bool is_action = internal::IsActionType(entity.uid.type.str());
+  entity.parents.reserve(parents->size());
+  for (size_t i = 0; i < parents->size(); ++i) {
+    absl::StatusOr<EntityUid> parent = internal::JsonToEntityUid(
+        (*parents)[i], /*allow_string=*/false,
+        Where{label, absl::StrCat("parent ", i), ""});
+    if (!parent.ok()) return parent.status();
+    // Cedar: an action's parents must be actions.
+    if (is_action && !internal::IsActionType(parent->type.str())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          label, ": parent ", i, ": an action can only have actions as "
+          "parents, found `", parent->ToString(), "`"));
+    }
+    entity.parents.push_back(*parent);
+  }
+
+  if (tags != nullptr) {
+    absl::StatusOr<RecordFields> tag_fields =
+        ReadValueMap(*tags, "tags", "tag", label, options);
+    if (!tag_fields.ok()) return tag_fields.status();
+    entity.tags = std::move(*tag_fields);
+  }
+  return entity;
+}
+
+}  // namespace
+
+const Value* StoredEntity::FindAttr(Symbol name) const {
+  auto it = std::lower_bound(
+      attrs.begin(), attrs.end(), name,
+      [](const std::pair<Symbol, Value>& f, Symbol k) { return f.first < k; });
+  if (it == attrs.end() || it->first != name) return nullptr;
+  return &it->second;
+}
+
+const Value* StoredEntity::FindTag(Symbol name) const {
+  auto it = std::lower_bound(
+      tags.begin(), tags.end(), name,
+      [](const std::pair<Symbol, Value>& f, Symbol k) { return f.first < k; });
+  if (it == tags.end() || it->first != name) return nullptr;
+  return &it->second;
+}
+
+absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
+    std::string_view json, const JsonOptions& options) {
+  // Entity document overhead: the array, the entity object and `attrs`.
+  absl::StatusOr<Json> doc = internal::ParseJsonText(
+      json, options, internal::JsonDepthFor(options, 3), "entities JSON",
+      /*entity_document=*/true);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_array()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("entities JSON must be an array of entities, found `",
+                     internal::JsonSnippet(*doc), "`"));
+  }
+  std::vector<Entity> entities;
+  try {
+    entities.reserve(doc->size());
+    for (size_t i = 0; i < doc->size(); ++i) {
+      absl::StatusOr<Entity> e = ReadEntity((*doc)[i], i, options);
+      if (!e.ok()) return e.status();
+      entities.push_back(std::move(*e));
+    }
+  } catch (const Json::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        "entities JSON: out of memory while reading entities");
+  }
+  return Build(std::move(entities));
+}
+
+absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
+    std::vector<Entity> entities) {
+  // Collect, rejecting conflicting duplicates. `given[k]` is the index in
+  // `entities` of stored entity k, for messages.
+  std::vector<StoredEntity> stored;
+  std::vector<size_t> given;
+  stored.reserve(entities.size());
+  given.reserve(entities.size());
+  absl::flat_hash_map<EntityUid, size_t> slot;  // uid → index in `stored`
+  slot.reserve(entities.size());
+  for (size_t i = 0; i < entities.size(); ++i) {
+    Entity& e = entities[i];
+    NormalizeFields(&e.attrs);
+    NormalizeFields(&e.tags);
+    DedupeParents(&e.parents);
+    auto [it, inserted] = slot.try_emplace(e.uid, stored.size());
+    if (!inserted) {
+      const StoredEntity& first = stored[it->second];
+      if (first.attrs == e.attrs && first.tags == e.tags &&
+          SameParents(first.parents, e.parents)) {
+        continue;  // the same entity twice
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          Label(i, e.uid), ": duplicate uid with different contents, first "
+          "given as entity ", given[it->second]));
+    }
+    StoredEntity s;
+    s.uid = e.uid;
+    s.attrs = std::move(e.attrs);
+    s.tags = std::move(e.tags);
+    s.parents = std::move(e.parents);
+    stored.push_back(std::move(s));
+    given.push_back(i);
+  }
+
+  // Kahn's algorithm over in-store parent edges: `waiting[k]` counts the
+  // parents of k not yet ordered; `children[k]` lists k's in-store children.
+  const size_t n = stored.size();
+  std::vector<std::vector<size_t>> children(n);
+  std::vector<size_t> waiting(n, 0);
+  for (size_t k = 0; k < n; ++k) {
+    for (const EntityUid& p : stored[k].parents) {
+      auto it = slot.find(p);
+      if (it == slot.end()) continue;
+      children[it->second].push_back(k);
+      ++waiting[k];
+    }
+  }
+  std::vector<size_t> order;
+  order.reserve(n);
+  for (size_t k = 0; k < n; ++k) {
+    if (waiting[k] == 0) order.push_back(k);
+  }
+  for (size_t next = 0; next < order.size(); ++next) {
+    for (size_t c : children[order[next]]) {
+      if (--waiting[c] == 0) order.push_back(c);
+    }
+  }
+  if (order.size() < n) {
+    // Every unordered entity has an unordered parent; walking up from any
+    // of them must revisit one, and that one lies on a cycle.
+    size_t k = 0;
+    while (waiting[k] == 0) ++k;
+    std::vector<bool> seen(n, false);
+    while (!seen[k]) {
+      seen[k] = true;
+      for (const EntityUid& p : stored[k].parents) {
+        auto it = slot.find(p);
+        if (it != slot.end() && waiting[it->second] > 0) {
+          k = it->second;
+          break;
+        }
+      }
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        Label(given[k], stored[k].uid),
+        ": the parent hierarchy has a cycle through this entity"));
+  }
+
+  // Parents come before children in `order`, so each parent's ancestors are
+  // complete when its children are reached.
+  for (size_t k : order) {
+    StoredEntity& s = stored[k];
+    for (const EntityUid& p : s.parents) {
+      s.ancestors.insert(p);
+      auto it = slot.find(p);
+      if (it != slot.end()) {
+        const auto& theirs = stored[it->second].ancestors;
+        s.ancestors.insert(theirs.begin(), theirs.end());
+      }
+    }
+  }
+
+  auto store = std::make_shared<Entities>();
+  store->map_.reserve(n);
+  for (StoredEntity& s : stored) {
+    EntityUid uid = s.uid;
+    store->map_.emplace(uid, std::move(s));
+  }
+  return std::shared_ptr<const Entities>(std::move(store));
+}
+
+std::shared_ptr<const Entities> Entities::Empty() {
+  // Leaked on purpose, like the symbol table: usable during static teardown.
+  static const auto* empty =
+      new std::shared_ptr<const Entities>(std::make_shared<Entities>());
+  return *empty;
+}
+
+const StoredEntity* Entities::Find(const EntityUid& uid) const {
+  auto it = map_.find(uid);
+  return it == map_.end() ? nullptr : &it->second;
+}
+
+bool Entities::IsIn(const EntityUid& a, const EntityUid& b) const {
+  if (a == b) return true;
+  const StoredEntity* e = Find(a);
+  return e != nullptr && e->ancestors.contains(b);
+}
+
+absl::StatusOr<Value> ValueFromJson(std::string_view json,
+                                    const JsonOptions& options) {
+  absl::StatusOr<Json> doc = internal::ParseJsonText(
+      json, options, internal::JsonDepthFor(options, 0), "JSON value",
+      /*entity_document=*/false);
+  if (!doc.ok()) return doc.status();
+  return internal::JsonToValue(*doc, options, Where{});
+}
+
+absl::StatusOr<EntityUid> EntityUidFromJson(std::string_view json) {
+  JsonOptions options;
+  absl::StatusOr<Json> doc = internal::ParseJsonText(
+      json, options, /*max_json_depth=*/4, "entity reference JSON",
+      /*entity_document=*/false);
+  if (!doc.ok()) return doc.status();
+  return internal::JsonToEntityUid(*doc, /*allow_string=*/true, Where{});
+}
+
+std::string ValueToJson(const Value& value) {
+  std::string out;
+  internal::AppendValueJson(value, &out);
+  return out;
+}
+
+}  // namespace arbiter

@@ -1,0 +1,97 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Cedar's JSON value format, between nlohmann::json and arbiter::Value:
+// reading JSON text under limits, converting values (with the `__entity` and
+// `__extn` escapes), entity references and entity type names, and writing
+// values back. Used by entities.cc and by request/context loading.
+//
+// Errors carry their location: callers pass a Where naming what is being read
+// (e.g. "entity 3 (`User::\"alice\"`)" and "attribute `address`"); the path
+// inside the value is appended, giving messages such as
+//   entity 3 (`User::"alice"`): attribute `address.zip`: expected a long, ...
+// Nothing here throws: nlohmann exceptions are caught where they can arise.
+
+#ifndef ARBITER_ENTITIES_JSON_VALUE_H_
+#define ARBITER_ENTITIES_JSON_VALUE_H_
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "arbiter/entities.h"
+#include "arbiter/value.h"
+
+namespace arbiter::internal {
+
+// Where a value being converted sits, for error messages.
+struct Where {
+  // What holds the value, e.g. "entity 3 (`User::\"alice\"`)"; may be empty.
+  std::string context;
+  // What the value is to its holder, e.g. "attribute", "tag", "parent 2";
+  // empty for a top-level value (then paths read "at `a.b`").
+  std::string role;
+  // The name of the value in its holder, e.g. the attribute name; may be
+  // empty. The path inside the value is appended to it.
+  std::string name;
+};
+
+// Parses JSON text. Enforces options.max_bytes and a nesting limit of
+// `max_json_depth` arrays/objects, rejects duplicate object keys, and turns
+// every nlohmann exception into InvalidArgument (with line and column for
+// syntax errors). `what` names the input in messages ("entities JSON").
+// When `entity_document` is true, locations inside the document are reported
+// as "entity 3: attribute `a.b`" rather than as a path.
+absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text,
+                                             const JsonOptions& options,
+                                             size_t max_json_depth,
+                                             std::string_view what,
+                                             bool entity_document);
+
+// The JSON nesting that values of options.max_depth need, plus `overhead`
+// levels of surrounding structure (an `__extn` call takes three levels).
+size_t JsonDepthFor(const JsonOptions& options, size_t overhead);
+
+// Converts one Cedar JSON value (bool, long, string, array → set, object →
+// record, `__entity`, `__extn`). Sets, records and extension calls with
+// non-string arguments nest; nesting deeper than options.max_depth is an
+// error. Walks the value with an explicit stack.
+absl::StatusOr<Value> JsonToValue(const nlohmann::json& json,
+                                  const JsonOptions& options,
+                                  const Where& where);
+
+// Converts an entity reference: `{"type": "T", "id": "i"}` or
+// `{"__entity": {"type": "T", "id": "i"}}`; with `allow_string`, also a JSON
+// string in Cedar syntax, `T::"i"`.
+absl::StatusOr<EntityUid> JsonToEntityUid(const nlohmann::json& json,
+                                          bool allow_string,
+                                          const Where& where);
+
+// Parses Cedar syntax for an entity reference, `A::B::"id"` (Cedar string
+// escapes in the id; whitespace allowed around tokens).
+absl::StatusOr<EntityUid> ParseEntityUidText(std::string_view text);
+
+// OK when `name` is a valid entity type name: `Ident ('::' Ident)*`, where an
+// identifier is `[_a-zA-Z][_a-zA-Z0-9]*` and is not a reserved word (`true`,
+// `false`, `if`, `then`, `else`, `in`, `is`, `like`, `has`) nor `__cedar`.
+// The message says what is wrong, without naming where.
+absl::Status CheckEntityTypeName(std::string_view name);
+
+// True for an action entity type: `Action` or `…::Action`.
+bool IsActionType(std::string_view type_name);
+
+// Appends `value` in Cedar's JSON value format (records with keys in name
+// order). Walks the value with an explicit stack.
+void AppendValueJson(const Value& value, std::string* out);
+
+// Appends `s` as a JSON string literal; invalid UTF-8 becomes U+FFFD.
+void AppendJsonString(std::string_view s, std::string* out);
+
+// A short rendering of `json` for messages: its text, cut to about 60 bytes.
+std::string JsonSnippet(const nlohmann::json& json);
+
+}  // namespace arbiter::internal
+
+#endif  // ARBITER_ENTITIES_JSON_VALUE_H_

@@ -1,0 +1,148 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// `arbiter conformance`: runs Cedar's integration-test files. A request
+// passes when the decision, the set of determining policies and the set of
+// erroring policies all equal the expectation (error messages are not
+// compared: they are not part of Cedar's stable contract).
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "arbiter/arbiter.h"
+#include "tools/cli_common.h"
+
+namespace arbiter::cli {
+namespace {
+
+struct Totals {
+  size_t passed = 0;
+  size_t failed = 0;
+};
+
+std::string SetString(const std::set<std::string>& s) {
+  return "[" + absl::StrJoin(s, ",") + "]";
+}
+
+std::set<std::string> StringSet(const nlohmann::json& j) {
+  std::set<std::string> out;
+  if (j.is_array()) {
+    for (const auto& e : j) {
+      if (e.is_string()) out.insert(e.get<std::string>());
+      else if (e.is_object() && e.contains("policyId")) out.insert(e["policyId"].get<std::string>());
+    }
+  }
+  return out;
+}
+
+void RunFile(const std::filesystem::path& root, const std::string& file,
+             Totals* totals) {
+  auto fail_all = [&](size_t n, const std::string& why) {
+    std::printf("FAIL %s: %s (%zu requests)\n", file.c_str(), why.c_str(), n);
+    totals->failed += n;
+  };
+  absl::StatusOr<std::string> text = ReadFile(file);
+  if (!text.ok()) {
+    text = ReadFile((root / file).string());
+  }
+  if (!text.ok()) return fail_all(1, std::string(text.status().message()));
+  nlohmann::json test = nlohmann::json::parse(*text, nullptr, false);
+  if (test.is_discarded() || !test.is_object() || !test.contains("requests") ||
+      !test["requests"].is_array()) {
+    return fail_all(1, "not a Cedar integration test file");
+  }
+  const size_t n = test["requests"].size();
+  auto path_of = [&](const char* key) -> std::string {
+    auto it = test.find(key);
+    if (it == test.end() || !it->is_string()) return "";
+    return (root / it->get<std::string>()).string();
+  };
+
+  absl::StatusOr<std::string> policy_text = ReadFile(path_of("policies"));
+  if (!policy_text.ok()) return fail_all(n, std::string(policy_text.status().message()));
+  ParseOptions popts;
+  popts.file_name = test["policies"].get<std::string>();
+  absl::StatusOr<std::shared_ptr<const PolicySet>> policies =
+      PolicySet::Parse(*policy_text, popts);
+  if (!policies.ok()) {
+    return fail_all(n, "policies: " + std::string(policies.status().message()));
+  }
+  absl::StatusOr<std::string> entity_text = ReadFile(path_of("entities"));
+  if (!entity_text.ok()) return fail_all(n, std::string(entity_text.status().message()));
+  absl::StatusOr<std::shared_ptr<const Entities>> entities =
+      Entities::FromJson(*entity_text);
+  if (!entities.ok()) {
+    return fail_all(n, "entities: " + std::string(entities.status().message()));
+  }
+
+  Response response;
+  for (const auto& req : test["requests"]) {
+    std::string desc = req.value("description", std::string("?"));
+    std::string expected_decision = req.value("decision", std::string("?"));
+    std::set<std::string> expected_reasons = StringSet(req.value("reason", nlohmann::json::array()));
+    std::set<std::string> expected_errors = StringSet(req.value("errors", nlohmann::json::array()));
+    absl::StatusOr<Request> r = RequestFromJson(req);
+    if (!r.ok()) {
+      std::printf("FAIL %s: %s: expected %s reasons=%s errors=%s, got request error: %s\n",
+                  file.c_str(), desc.c_str(), expected_decision.c_str(),
+                  SetString(expected_reasons).c_str(),
+                  SetString(expected_errors).c_str(),
+                  std::string(r.status().message()).c_str());
+      ++totals->failed;
+      continue;
+    }
+    Authorize(**policies, **entities, *r, &response);
+    std::set<std::string> reasons, errors;
+    for (auto id : response.reasons) reasons.emplace(id);
+    for (const auto& e : response.errors) errors.emplace(e.policy_id);
+    std::string decision(DecisionName(response.decision));
+    if (decision == expected_decision && reasons == expected_reasons &&
+        errors == expected_errors) {
+      ++totals->passed;
+      continue;
+    }
+    ++totals->failed;
+    std::string details;
+    for (const auto& e : response.errors) {
+      details += " [" + std::string(e.policy_id) + ": " + e.message + "]";
+    }
+    std::printf("FAIL %s: %s: expected %s reasons=%s errors=%s, got %s reasons=%s errors=%s%s\n",
+                file.c_str(), desc.c_str(), expected_decision.c_str(),
+                SetString(expected_reasons).c_str(),
+                SetString(expected_errors).c_str(), decision.c_str(),
+                SetString(reasons).c_str(), SetString(errors).c_str(),
+                details.c_str());
+  }
+}
+
+}  // namespace
+
+int RunConformance(int argc, char** argv) {
+  std::filesystem::path root = ".";
+  std::vector<std::string> files;
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--root" && i + 1 < argc) {
+      root = argv[++i];
+    } else if (a.rfind("--root=", 0) == 0) {
+      root = a.substr(7);
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) {
+    std::fprintf(stderr, "usage: arbiter conformance [--root DIR] TEST.json...\n");
+    return 1;
+  }
+  Totals totals;
+  for (const std::string& f : files) RunFile(root, f, &totals);
+  std::printf("%zu passed, %zu failed\n", totals.passed, totals.failed);
+  std::fflush(stdout);
+  return totals.failed == 0 ? 0 : 1;
+}
+
+}  // namespace arbiter::cli
