@@ -360,15 +360,26 @@ absl::StatusOr<Value> Evaluator::Eval(const Expr& e) const {
       return Value::Record(std::move(fields));
     }
     case ExprKind::kExtCall: {
-      // Extension functions take at most two arguments.
-      Value args[2];
-      size_t n = e.children.size();
-      for (size_t i = 0; i < n && i < 2; ++i) {
+      // Every argument is evaluated (an error in one wins), then the arity
+      // is checked: in Cedar a call with the wrong number of arguments is an
+      // evaluation error, not a parse error.
+      const size_t n = e.children.size();
+      Value small[2];
+      std::vector<Value> many;
+      if (n > 2) many.resize(n);
+      Value* args = n > 2 ? many.data() : small;
+      for (size_t i = 0; i < n; ++i) {
         absl::StatusOr<Value> v = Eval(*e.children[i]);
         if (!v.ok()) return v;
         args[i] = *std::move(v);
       }
-      return CallExtension(e.fn, absl::Span<const Value>(args, n < 2 ? n : 2));
+      if (static_cast<int>(n) != ExtArity(e.fn)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "wrong number of arguments in extension function application: `",
+            std::string(ExtFnName(e.fn)), "` expects ", ExtArity(e.fn),
+            " argument", ExtArity(e.fn) == 1 ? "" : "s", ", got ", n));
+      }
+      return CallExtension(e.fn, absl::Span<const Value>(args, n));
     }
   }
   return absl::InternalError("unknown expression kind");

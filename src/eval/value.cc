@@ -213,11 +213,20 @@ void AppendCedar(const Value& v, std::string* out) {
       AppendQuotedString(internal::FormatDecimal(v.as_decimal()), out);
       out->push_back(')');
       return;
-    case ValueKind::kDatetime:
+    case ValueKind::kDatetime: {
+      std::string text = internal::FormatDatetime(v.as_datetime());
+      if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
+        // Outside years 0000-9999 no datetime literal exists; Cedar's own
+        // canonical form is an offset from the epoch.
+        absl::StrAppend(out, "datetime(\"1970-01-01\").offset(duration(\"",
+                        v.as_datetime().ms, "ms\"))");
+        return;
+      }
       out->append("datetime(");
-      AppendQuotedString(internal::FormatDatetime(v.as_datetime()), out);
+      AppendQuotedString(text, out);
       out->push_back(')');
       return;
+    }
     case ValueKind::kDuration:
       out->append("duration(");
       AppendQuotedString(internal::FormatDuration(v.as_duration()), out);

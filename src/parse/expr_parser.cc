@@ -404,14 +404,9 @@ Node Parser::ParseAccess(Node receiver) {
                                    "` is not a valid method"));
     return Node{};
   }
-  int want = ExtArity(*fn) - 1;
-  if (static_cast<int>(args.size()) != want) {
-    Error(name.begin, absl::StrFormat(
-                          "call to `%s` requires exactly %d argument%s, but got %d",
-                          std::string(name.text), want, want == 1 ? "" : "s",
-                          args.size()));
-    return Node{};
-  }
+  // Arity is checked when the call is evaluated, as Cedar does: a policy
+  // calling an extension method with the wrong number of arguments parses,
+  // and fails to evaluate.
   auto e = NewExpr(ExprKind::kExtCall, SourceSpan{begin, end});
   e->fn = *fn;
   e->children.push_back(std::move(receiver.expr));
@@ -486,13 +481,6 @@ Node Parser::ParseNameExpr() {
     }
     std::vector<Node> args;
     if (!ParseArgs(&args)) return Node{};
-    int want = ExtArity(*fn);
-    if (static_cast<int>(args.size()) != want) {
-      Error(begin, absl::StrFormat(
-                       "call to `%s` requires exactly %d argument%s, but got %d",
-                       path, want, want == 1 ? "" : "s", args.size()));
-      return Node{};
-    }
     auto e = NewExpr(ExprKind::kExtCall, SourceSpan{begin, tokens_[pos_ - 1].end});
     e->fn = *fn;
     size_t h = 0;
