@@ -25,7 +25,10 @@ constexpr char kUsage[] =
     "  check-parse P.cedar...\n"
     "      exit 0 if every file parses, else print every error and exit 1\n"
     "  conformance [--root DIR] TEST.json...\n"
-    "      run Cedar integration-test files; ends with `N passed, M failed`\n";
+    "      run Cedar integration-test files; ends with `N passed, M failed`\n"
+    "  bench [--scan] [--seconds S] DIR\n"
+    "      load a workload folder, check every answer, time Authorize;\n"
+    "      last line: median_ns=… p99_ns=… dps=…\n";
 
 int Error(const std::string& message) {
   std::fprintf(stderr, "arbiter: error: %s\n", message.c_str());
@@ -126,6 +129,7 @@ int main(int argc, char** argv) {
   if (cmd == "authorize") return RunAuthorize(argc - 2, argv + 2);
   if (cmd == "check-parse") return RunCheckParse(argc - 2, argv + 2);
   if (cmd == "conformance") return RunConformance(argc - 2, argv + 2);
+  if (cmd == "bench") return RunBench(argc - 2, argv + 2);
   std::fprintf(stderr, "arbiter: unknown command `%s`\n%s", cmd.c_str(), kUsage);
   return 1;
 }

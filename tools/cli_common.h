@@ -24,6 +24,7 @@ absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j);
 
 // Subcommands; each returns the process exit code.
 int RunConformance(int argc, char** argv);
+int RunBench(int argc, char** argv);
 
 }  // namespace arbiter::cli
 
