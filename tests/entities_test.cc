@@ -2,6 +2,9 @@
 //
 // The entity store: Entities::FromJson, Build, Find, IsIn, ancestors.
 
+#include "arbiter/entities.h"
+
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -9,9 +12,6 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
-#include "arbiter/entities.h"
 #include "arbiter/value.h"
 
 namespace arbiter {
@@ -22,7 +22,9 @@ using Catch::StartsWith;
 
 std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 Symbol S(const char* s) { return Symbol::Intern(s); }
-EntityUid U(const char* type, const char* id) { return EntityUid::Of(type, id); }
+EntityUid U(const char* type, const char* id) {
+  return EntityUid::Of(type, id);
+}
 
 std::shared_ptr<const Entities> Load(const std::string& json) {
   auto store = Entities::FromJson(json);
@@ -32,7 +34,8 @@ std::shared_ptr<const Entities> Load(const std::string& json) {
   return *store;
 }
 
-std::string LoadError(const std::string& json, const JsonOptions& options = {}) {
+std::string LoadError(const std::string& json,
+                      const JsonOptions& options = {}) {
   auto store = Entities::FromJson(json, options);
   INFO(json);
   REQUIRE_FALSE(store.ok());
@@ -40,9 +43,9 @@ std::string LoadError(const std::string& json, const JsonOptions& options = {}) 
 }
 
 // `{"uid": T::"id", "attrs": {}, "parents": [...]}`.
-std::string E(const std::string& type, const std::string& id,
-              const std::vector<std::pair<std::string, std::string>>& parents =
-                  {}) {
+std::string E(
+    const std::string& type, const std::string& id,
+    const std::vector<std::pair<std::string, std::string>>& parents = {}) {
   std::string s = R"({"uid": {"type": ")" + type + R"(", "id": ")" + id +
                   R"("}, "attrs": {}, "parents": [)";
   for (size_t i = 0; i < parents.size(); ++i) {
@@ -124,14 +127,14 @@ TEST_CASE("entities: required and unknown keys", "[entities]") {
         "entity 0 (`A::\"a\"`): missing key `attrs`");
   CHECK(LoadError(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {}}])") ==
         "entity 0 (`A::\"a\"`): missing key `parents`");
-  CHECK_THAT(
-      LoadError(Array({E("A", "ok"),
-                       R"({"uid": {"type": "A", "id": "a"}, "attrs": {},
+  CHECK_THAT(LoadError(Array({E("A", "ok"),
+                              R"({"uid": {"type": "A", "id": "a"}, "attrs": {},
                            "parents": [], "parent": []})"})),
-      StartsWith("entity 1 (`A::\"a\"`): unknown key `parent`"));
+             StartsWith("entity 1 (`A::\"a\"`): unknown key `parent`"));
   // tags is optional; null is not "absent".
   CHECK(Load(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {},
-                  "parents": []}])")->size() == 1);
+                  "parents": []}])")
+            ->size() == 1);
   CHECK_THAT(LoadError(R"([{"uid": {"type": "A", "id": "a"}, "attrs": null,
                             "parents": []}])"),
              Contains("`attrs` must be an object, found `null`"));
@@ -163,16 +166,17 @@ TEST_CASE("entities: uid and parent errors", "[entities]") {
 }
 
 TEST_CASE("entities: attribute errors name entity and path", "[entities]") {
-  CHECK_THAT(LoadError(Array({E("User", "bob"), E("User", "carol"),
-                              E("User", "dan"),
-                              R"({"uid": {"type": "User", "id": "alice"},
+  CHECK_THAT(
+      LoadError(Array({E("User", "bob"), E("User", "carol"), E("User", "dan"),
+                       R"({"uid": {"type": "User", "id": "alice"},
                                   "attrs": {"address": {"zip": 1.5}},
                                   "parents": []})"})),
-             StartsWith("entity 3 (`User::\"alice\"`): attribute "
-                        "`address.zip`: expected a long, found `1.5`"));
-  CHECK_THAT(LoadError(R"([{"uid": {"type": "A", "id": "a"},
+      StartsWith("entity 3 (`User::\"alice\"`): attribute "
+                 "`address.zip`: expected a long, found `1.5`"));
+  CHECK_THAT(
+      LoadError(R"([{"uid": {"type": "A", "id": "a"},
                             "attrs": {"s": [1, null]}, "parents": []}])"),
-             StartsWith("entity 0 (`A::\"a\"`): attribute `s[1]`: found `null`"));
+      StartsWith("entity 0 (`A::\"a\"`): attribute `s[1]`: found `null`"));
   CHECK_THAT(LoadError(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {},
                             "parents": [], "tags": {"t": {"x": 1e3}}}])"),
              StartsWith("entity 0 (`A::\"a\"`): tag `t.x`: expected a long"));
@@ -236,7 +240,7 @@ TEST_CASE("entities: document shape and garbage", "[entities]") {
       } else {
         s.erase(pos, 1 + rng() % 8);
       }
-      if (s.empty()) s = "[";
+      if (s.empty()) s.push_back('[');
     }
     (void)Entities::FromJson(s);
   }
@@ -264,9 +268,9 @@ TEST_CASE("entities: limits", "[entities]") {
                         "records and extension calls nested deeper than 2"));
   // Absurd nesting stops in the parser, with the entity named.
   std::string deep(100000, '[');
-  CHECK_THAT(LoadError(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {"x": )" +
-                       deep),
-             StartsWith("entity 0: attribute `x[0][0]"));
+  CHECK_THAT(
+      LoadError(R"([{"uid": {"type": "A", "id": "a"}, "attrs": {"x": )" + deep),
+      StartsWith("entity 0: attribute `x[0][0]"));
 }
 
 TEST_CASE("entities: duplicate uids", "[entities]") {
@@ -278,20 +282,20 @@ TEST_CASE("entities: duplicate uids", "[entities]") {
            "parents": [{"type": "C", "id": "c"}, {"type": "B", "id": "b"}]})"}));
   CHECK(store->size() == 1);
 
-  CHECK(LoadError(Array({E("A", "a"), E("B", "b"), E("A", "a", {{"B", "b"}})})) ==
-        "entity 2 (`A::\"a\"`): duplicate uid with different contents, "
-        "first given as entity 0");
+  CHECK(
+      LoadError(Array({E("A", "a"), E("B", "b"), E("A", "a", {{"B", "b"}})})) ==
+      "entity 2 (`A::\"a\"`): duplicate uid with different contents, "
+      "first given as entity 0");
   CHECK_THAT(
       LoadError(Array({R"({"uid": {"type": "A", "id": "a"}, "attrs": {"x": 1},
                            "parents": []})",
                        R"({"uid": {"type": "A", "id": "a"}, "attrs": {"x": 2},
                            "parents": []})"})),
       StartsWith("entity 1 (`A::\"a\"`): duplicate uid"));
-  CHECK_THAT(
-      LoadError(Array({R"({"uid": {"type": "A", "id": "a"}, "attrs": {},
+  CHECK_THAT(LoadError(Array({R"({"uid": {"type": "A", "id": "a"}, "attrs": {},
                            "parents": [], "tags": {"t": 1}})",
-                       E("A", "a")})),
-      StartsWith("entity 1 (`A::\"a\"`): duplicate uid"));
+                              E("A", "a")})),
+             StartsWith("entity 1 (`A::\"a\"`): duplicate uid"));
   // Same id, different type: different entities.
   CHECK(Load(Array({E("A", "x"), E("B", "x")}))->size() == 2);
 }
@@ -322,10 +326,10 @@ TEST_CASE("entities: diamonds", "[entities]") {
   //   left  right
   //     \   /
   //     bottom → other (not in the store) → (its parents are unknown)
-  auto store = Load(Array({E("N", "bottom", {{"N", "left"}, {"N", "right"},
-                                             {"X", "other"}}),
-                           E("N", "left", {{"N", "top"}}),
-                           E("N", "right", {{"N", "top"}}), E("N", "top")}));
+  auto store = Load(
+      Array({E("N", "bottom", {{"N", "left"}, {"N", "right"}, {"X", "other"}}),
+             E("N", "left", {{"N", "top"}}), E("N", "right", {{"N", "top"}}),
+             E("N", "top")}));
   const StoredEntity* bottom = store->Find(U("N", "bottom"));
   REQUIRE(bottom != nullptr);
   CHECK(bottom->ancestors.size() == 4);
@@ -338,9 +342,9 @@ TEST_CASE("entities: diamonds", "[entities]") {
 }
 
 TEST_CASE("entities: parents outside the store are ancestors", "[entities]") {
-  auto store = Load(Array({E("User", "u", {{"Group", "g"}}),
-                           E("Doc", "d", {{"Folder", "f"}}),
-                           E("Folder", "f", {{"Group", "missing"}})}));
+  auto store = Load(
+      Array({E("User", "u", {{"Group", "g"}}), E("Doc", "d", {{"Folder", "f"}}),
+             E("Folder", "f", {{"Group", "missing"}})}));
   CHECK(store->IsIn(U("User", "u"), U("Group", "g")));
   CHECK(store->IsIn(U("Doc", "d"), U("Group", "missing")));
   // The missing group is not in the store, so it is only in itself.
@@ -366,9 +370,9 @@ TEST_CASE("entities: cycles are errors and never hang", "[entities]") {
   CHECK(LoadError(Array({E("A", "a", {{"A", "a"}})})) ==
         "entity 0 (`A::\"a\"`): the parent hierarchy has a cycle through "
         "this entity");
-  CHECK_THAT(LoadError(Array({E("A", "a", {{"B", "b"}}),
-                              E("B", "b", {{"A", "a"}})})),
-             Contains("the parent hierarchy has a cycle through this entity"));
+  CHECK_THAT(
+      LoadError(Array({E("A", "a", {{"B", "b"}}), E("B", "b", {{"A", "a"}})})),
+      Contains("the parent hierarchy has a cycle through this entity"));
   // A long cycle with a tail hanging below it: the entity named is on the
   // cycle, not on the tail.
   std::vector<std::string> items;
@@ -390,7 +394,8 @@ TEST_CASE("entities: deep hierarchies need no recursion", "[entities]") {
   for (int i = 0; i < n; ++i) {
     Entity e;
     e.uid = EntityUid::Of("Level", std::to_string(i));
-    if (i + 1 < n) e.parents.push_back(EntityUid::Of("Level", std::to_string(i + 1)));
+    if (i + 1 < n)
+      e.parents.push_back(EntityUid::Of("Level", std::to_string(i + 1)));
     chain.push_back(std::move(e));
   }
   auto store = Entities::Build(std::move(chain));
@@ -408,8 +413,8 @@ TEST_CASE("entities: Build normalizes its input", "[entities]") {
   // Attributes out of Symbol order, with a repeated key (the last wins).
   Symbol late = Symbol::Intern("build_test_late_symbol");
   Symbol early = Symbol::Intern("build_test_early_symbol");
-  e.attrs = {{late, Value::Long(1)}, {early, Value::Long(2)},
-             {late, Value::Long(3)}};
+  e.attrs = {
+      {late, Value::Long(1)}, {early, Value::Long(2)}, {late, Value::Long(3)}};
   e.tags = {{late, Value::Bool(true)}, {early, Value::Bool(false)}};
   e.parents = {U("G", "g"), U("G", "g"), U("G", "h")};
   auto store = Entities::Build({e});
@@ -427,7 +432,8 @@ TEST_CASE("entities: Build normalizes its input", "[entities]") {
   other.uid = U("User", "u");
   auto dup = Entities::Build({e, other});
   REQUIRE_FALSE(dup.ok());
-  CHECK_THAT(Msg(dup.status()), StartsWith("entity 1 (`User::\"u\"`): duplicate"));
+  CHECK_THAT(Msg(dup.status()),
+             StartsWith("entity 1 (`User::\"u\"`): duplicate"));
   CHECK(Entities::Build({}).ok());
 }
 
@@ -457,9 +463,10 @@ TEST_CASE("entities: ids may be any string", "[entities]") {
                         {"uid": {"type": "A", "id": ""}, "attrs": {},
                          "parents": []}])");
   CHECK(store->IsIn(U("A", "with \"quotes\" and \\"), U("A", "")));
-  CHECK_THAT(LoadError(R"([{"uid": {"type": "A", "id": "x\ny"}, "attrs": {"v": 1.5},
+  CHECK_THAT(
+      LoadError(R"([{"uid": {"type": "A", "id": "x\ny"}, "attrs": {"v": 1.5},
                             "parents": []}])"),
-             StartsWith("entity 0 (`A::\"x\\ny\"`)"));
+      StartsWith("entity 0 (`A::\"x\\ny\"`)"));
 }
 
 TEST_CASE("entities: round trip of attribute values", "[entities]") {

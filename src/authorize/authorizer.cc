@@ -28,13 +28,14 @@ void Authorize(const PolicySet& policies, const Entities& entities,
     const bool is_forbid = p.effect == internal::Effect::kForbid;
     // Even once a forbid is satisfied, permits are still evaluated: their
     // errors are part of the response, as in Cedar.
-    absl::StatusOr<bool> sat = eval.Satisfied(p);
-    if (!sat.ok()) {
+    if (!eval.ScopeMatches(p)) continue;
+    const int sat = eval.ConditionsHold(p);
+    if (sat < 0) {
       response->errors.push_back(
-          PolicyError{p.id, std::string(sat.status().message())});
+          PolicyError{p.id, std::string(eval.error().message())});
       continue;
     }
-    if (!*sat) continue;
+    if (sat == 0) continue;
     if (is_forbid) {
       if (!forbidden) {
         forbidden = true;

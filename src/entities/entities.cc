@@ -15,22 +15,22 @@
 // identical contents is accepted once (as Cedar does); repeated with
 // different contents it is an error.
 
+#include "arbiter/entities.h"
+
 #include <algorithm>
 #include <cstddef>
 #include <deque>
 #include <exception>
 #include <memory>
 #include <new>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "arbiter/entities.h"
 #include "src/entities/json_value.h"
 
 namespace arbiter {
@@ -86,8 +86,7 @@ bool SameParents(const std::vector<EntityUid>& a,
 }
 
 // Reads a map of attribute or tag values.
-absl::StatusOr<RecordFields> ReadValueMap(const Json& map,
-                                          const char* section,
+absl::StatusOr<RecordFields> ReadValueMap(const Json& map, const char* section,
                                           const char* role,
                                           const std::string& label,
                                           const JsonOptions& options) {
@@ -116,7 +115,8 @@ absl::StatusOr<Entity> ReadEntity(const Json& e, size_t index,
   std::string label = absl::StrCat("entity ", index);
   if (!e.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        label, ": expected an object with `uid`, `attrs` and `parents`, found `",
+        label,
+        ": expected an object with `uid`, `attrs` and `parents`, found `",
         internal::JsonSnippet(e), "`"));
   }
   auto uid_it = e.find("uid");
@@ -172,15 +172,17 @@ absl::StatusOr<Entity> ReadEntity(const Json& e, size_t index,
   const bool is_action = internal::IsActionType(entity.uid.type.str());
   entity.parents.reserve(parents->size());
   for (size_t i = 0; i < parents->size(); ++i) {
-    absl::StatusOr<EntityUid> parent = internal::JsonToEntityUid(
-        (*parents)[i], /*allow_string=*/false,
-        Where{label, absl::StrCat("parent ", i), ""});
+    absl::StatusOr<EntityUid> parent =
+        internal::JsonToEntityUid((*parents)[i], /*allow_string=*/false,
+                                  Where{label, absl::StrCat("parent ", i), ""});
     if (!parent.ok()) return parent.status();
     // Cedar: an action's parents must be actions.
     if (is_action && !internal::IsActionType(parent->type.str())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          label, ": parent ", i, ": an action can only have actions as "
-          "parents, found `", parent->ToString(), "`"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(label, ": parent ", i,
+                       ": an action can only have actions as "
+                       "parents, found `",
+                       parent->ToString(), "`"));
     }
     entity.parents.push_back(*parent);
   }
@@ -264,9 +266,11 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
           SameParents(first.parents, e.parents)) {
         continue;  // the same entity twice
       }
-      return absl::InvalidArgumentError(absl::StrCat(
-          Label(i, e.uid), ": duplicate uid with different contents, first "
-          "given as entity ", given[it->second]));
+      return absl::InvalidArgumentError(
+          absl::StrCat(Label(i, e.uid),
+                       ": duplicate uid with different contents, first "
+                       "given as entity ",
+                       given[it->second]));
     }
     StoredEntity s;
     s.uid = e.uid;
@@ -316,9 +320,9 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
         }
       }
     }
-    return absl::InvalidArgumentError(absl::StrCat(
-        Label(given[k], stored[k].uid),
-        ": the parent hierarchy has a cycle through this entity"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Label(given[k], stored[k].uid),
+                     ": the parent hierarchy has a cycle through this entity"));
   }
 
   // Parents come before children in `order`, so each parent's ancestors are

@@ -1,9 +1,10 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Cedar's JSON value format, between nlohmann::json and arbiter::Value:
-// reading JSON text under limits, converting values (with the `__entity` and
-// `__extn` escapes), entity references and entity type names, and writing
-// values back. Used by entities.cc and by request/context loading.
+// reading JSON text under limits (json_text.cc), converting values with the
+// `__entity` and `__extn` escapes (json_value.cc), entity type names and
+// Cedar-syntax entity references (entity_name.cc), and writing values back
+// (json_writer.cc). Used by entities.cc and by request/context loading.
 //
 // Errors carry their location: callers pass a Where naming what is being read
 // (e.g. "entity 3 (`User::\"alice\"`)" and "attribute `address`"); the path
@@ -14,10 +15,11 @@
 #ifndef ARBITER_ENTITIES_JSON_VALUE_H_
 #define ARBITER_ENTITIES_JSON_VALUE_H_
 
+#include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +27,21 @@
 #include "arbiter/value.h"
 
 namespace arbiter::internal {
+
+// Debian's Abseil has its own string_view type; this bridges the two.
+inline absl::string_view ToAbsl(std::string_view s) {
+  return {s.data(), s.size()};
+}
+
+// One step into a JSON document: an object key or an array index.
+struct PathElem {
+  bool is_index = false;
+  size_t index = 0;
+  std::string key;
+};
+
+// Renders path[from..] as `a.b[2].c`; keys are printed as they are.
+std::string DottedPath(const std::vector<PathElem>& path, size_t from);
 
 // Where a value being converted sits, for error messages.
 struct Where {

@@ -9,6 +9,11 @@
 //  - attribute access on a missing entity or attribute is an error, while
 //    `has` on a missing entity is simply false.
 // Messages follow Cedar's: lower case, no final period, input in backticks.
+//
+// Results are borrowed where they already exist and computed into the
+// caller's `tmp` otherwise (see evaluator.h). INVARIANT: a node reads
+// everything it needs from its children before it writes `*tmp`, because a
+// child's result may live inside `*tmp`.
 
 #include "src/eval/evaluator.h"
 
@@ -63,6 +68,23 @@ bool LikeMatches(const LikePattern& pattern, std::string_view text) {
   return pos <= limit;
 }
 
+Evaluator::Evaluator(const Entities& entities, const Request& request)
+    : entities_(entities),
+      request_(request),
+      principal_(Value::Entity(request.principal)),
+      action_(Value::Entity(request.action)),
+      resource_(Value::Entity(request.resource)),
+      principal_entity_(entities.Find(request.principal)),
+      action_entity_(entities.Find(request.action)),
+      resource_entity_(entities.Find(request.resource)) {}
+
+const StoredEntity* Evaluator::Lookup(const EntityUid& uid) const {
+  if (uid == request_.principal) return principal_entity_;
+  if (uid == request_.resource) return resource_entity_;
+  if (uid == request_.action) return action_entity_;
+  return entities_.Find(uid);
+}
+
 bool Evaluator::ConstraintMatches(const ScopeConstraint& c,
                                   const EntityUid& uid) const {
   using Op = ScopeConstraint::Op;
@@ -87,90 +109,105 @@ bool Evaluator::ScopeMatches(const Policy& p) const {
          ConstraintMatches(p.resource, request_.resource);
 }
 
-absl::StatusOr<bool> Evaluator::Satisfied(const Policy& p) const {
-  if (!ScopeMatches(p)) return false;
+int Evaluator::ConditionsHold(const Policy& p) {
   for (const Condition& c : p.body->conditions) {
-    absl::StatusOr<bool> b = EvalBool(*c.expr);
-    if (!b.ok()) return b.status();
-    if (*b != c.is_when) return false;
+    int b = EvalBool(*c.expr);
+    if (b < 0) return -1;
+    if ((b == 1) != c.is_when) return 0;
   }
-  return true;
+  return 1;
 }
 
-absl::StatusOr<bool> Evaluator::EvalBool(const Expr& e) const {
-  absl::StatusOr<Value> v = Eval(e);
-  if (!v.ok()) return v.status();
-  if (!v->is(ValueKind::kBool)) return TypeError("bool", *v);
-  return v->as_bool();
+absl::StatusOr<bool> Evaluator::Satisfied(const Policy& p) {
+  if (!ScopeMatches(p)) return false;
+  int r = ConditionsHold(p);
+  if (r < 0) return error_;
+  return r == 1;
 }
 
-absl::StatusOr<Value> Evaluator::GetAttr(const Value& v, Symbol attr) const {
+absl::StatusOr<Value> Evaluator::Eval(const Expr& e) {
+  Value tmp;
+  const Value* v = Eval(e, &tmp);
+  if (v == nullptr) return error_;
+  return *v;
+}
+
+int Evaluator::EvalBool(const Expr& e) {
+  Value tmp;
+  const Value* v = Eval(e, &tmp);
+  if (v == nullptr) return -1;
+  if (!v->is(ValueKind::kBool)) return FailBool(TypeError("bool", *v));
+  return v->as_bool() ? 1 : 0;
+}
+
+const Value* Evaluator::GetAttr(const Value& v, Symbol attr) {
   if (v.is(ValueKind::kEntity)) {
-    const StoredEntity* ent = entities_.Find(v.as_entity());
-    if (ent == nullptr) return MissingEntity(v.as_entity());
+    const StoredEntity* ent = Lookup(v.as_entity());
+    if (ent == nullptr) return Fail(MissingEntity(v.as_entity()));
     const Value* a = ent->FindAttr(attr);
     if (a == nullptr) {
-      return absl::InvalidArgumentError(
+      return Fail(absl::InvalidArgumentError(
           absl::StrCat("`", v.as_entity().ToString(),
                        "` does not have the attribute `",
-                       std::string(attr.str()), "`"));
+                       std::string(attr.str()), "`")));
     }
-    return *a;
+    return a;
   }
   if (v.is(ValueKind::kRecord)) {
     const Value* a = v.FindField(attr);
     if (a == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "record does not have the attribute `", std::string(attr.str()), "`"));
+      return Fail(absl::InvalidArgumentError(absl::StrCat(
+          "record does not have the attribute `", std::string(attr.str()), "`")));
     }
-    return *a;
+    return a;
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "type error: expected entity or record, got ",
-      std::string(KindName(v.kind()))));
+  return Fail(absl::InvalidArgumentError(
+      absl::StrCat("type error: expected entity or record, got ",
+                   std::string(KindName(v.kind())))));
 }
 
-absl::StatusOr<bool> Evaluator::HasAttr(const Value& v, Symbol attr) const {
+int Evaluator::HasAttr(const Value& v, Symbol attr) {
   if (v.is(ValueKind::kEntity)) {
-    const StoredEntity* ent = entities_.Find(v.as_entity());
+    const StoredEntity* ent = Lookup(v.as_entity());
     return ent != nullptr && ent->FindAttr(attr) != nullptr;
   }
   if (v.is(ValueKind::kRecord)) return v.FindField(attr) != nullptr;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "type error: expected entity or record, got ",
-      std::string(KindName(v.kind()))));
+  return FailBool(absl::InvalidArgumentError(
+      absl::StrCat("type error: expected entity or record, got ",
+                   std::string(KindName(v.kind())))));
 }
 
-absl::StatusOr<bool> Evaluator::In(const Value& lhs, const Value& rhs) const {
-  if (!lhs.is(ValueKind::kEntity)) return TypeError("entity", lhs);
+int Evaluator::In(const Value& lhs, const Value& rhs) {
+  if (!lhs.is(ValueKind::kEntity)) return FailBool(TypeError("entity", lhs));
   if (rhs.is(ValueKind::kEntity)) {
     return entities_.IsIn(lhs.as_entity(), rhs.as_entity());
   }
   if (!rhs.is(ValueKind::kSet)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "type error: expected set or entity, got ",
-        std::string(KindName(rhs.kind()))));
+    return FailBool(absl::InvalidArgumentError(
+        absl::StrCat("type error: expected set or entity, got ",
+                     std::string(KindName(rhs.kind())))));
   }
   // Every element must be an entity, even after a match is found.
   for (const Value& el : rhs.as_set()) {
-    if (!el.is(ValueKind::kEntity)) return TypeError("entity", el);
+    if (!el.is(ValueKind::kEntity)) return FailBool(TypeError("entity", el));
   }
   for (const Value& el : rhs.as_set()) {
-    if (entities_.IsIn(lhs.as_entity(), el.as_entity())) return true;
+    if (entities_.IsIn(lhs.as_entity(), el.as_entity())) return 1;
   }
-  return false;
+  return 0;
 }
 
-absl::StatusOr<Value> Evaluator::EvalBinary(const Expr& e) const {
-  absl::StatusOr<Value> l = Eval(*e.children[0]);
-  if (!l.ok()) return l;
-  absl::StatusOr<Value> r = Eval(*e.children[1]);
-  if (!r.ok()) return r;
-  const Value& a = *l;
-  const Value& b = *r;
+const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
+  Value ta, tb;
+  const Value* pa = Eval(*e.children[0], &ta);
+  if (pa == nullptr) return nullptr;
+  const Value* pb = Eval(*e.children[1], &tb);
+  if (pb == nullptr) return nullptr;
+  const Value& a = *pa;
+  const Value& b = *pb;
   switch (e.op) {
-    case BinaryOp::kEq: return Value::Bool(a == b);
-    case BinaryOp::kNe: return Value::Bool(!(a == b));
+    case BinaryOp::kEq: *tmp = Value::Bool(a == b); return tmp;
+    case BinaryOp::kNe: *tmp = Value::Bool(!(a == b)); return tmp;
     case BinaryOp::kLt:
     case BinaryOp::kLe:
     case BinaryOp::kGt:
@@ -180,21 +217,24 @@ absl::StatusOr<Value> Evaluator::EvalBinary(const Expr& e) const {
         c = a.as_long() < b.as_long() ? -1 : (a.as_long() > b.as_long() ? 1 : 0);
       } else {
         absl::StatusOr<int> ext = CompareExtension(a, b);
-        if (!ext.ok()) return ext.status();
+        if (!ext.ok()) return Fail(ext.status());
         c = *ext;
       }
+      bool r;
       switch (e.op) {
-        case BinaryOp::kLt: return Value::Bool(c < 0);
-        case BinaryOp::kLe: return Value::Bool(c <= 0);
-        case BinaryOp::kGt: return Value::Bool(c > 0);
-        default: return Value::Bool(c >= 0);
+        case BinaryOp::kLt: r = c < 0; break;
+        case BinaryOp::kLe: r = c <= 0; break;
+        case BinaryOp::kGt: r = c > 0; break;
+        default: r = c >= 0; break;
       }
+      *tmp = Value::Bool(r);
+      return tmp;
     }
     case BinaryOp::kAdd:
     case BinaryOp::kSub:
     case BinaryOp::kMul: {
-      if (!a.is(ValueKind::kLong)) return TypeError("long", a);
-      if (!b.is(ValueKind::kLong)) return TypeError("long", b);
+      if (!a.is(ValueKind::kLong)) return Fail(TypeError("long", a));
+      if (!b.is(ValueKind::kLong)) return Fail(TypeError("long", b));
       int64_t x = a.as_long(), y = b.as_long(), out;
       bool overflow;
       std::string_view verb;
@@ -208,156 +248,187 @@ absl::StatusOr<Value> Evaluator::EvalBinary(const Expr& e) const {
         overflow = __builtin_mul_overflow(x, y, &out);
         verb = "multiply";
       }
-      if (overflow) return Overflow(verb, x, y);
-      return Value::Long(out);
+      if (overflow) return Fail(Overflow(verb, x, y));
+      *tmp = Value::Long(out);
+      return tmp;
     }
     case BinaryOp::kIn: {
-      absl::StatusOr<bool> in = In(a, b);
-      if (!in.ok()) return in.status();
-      return Value::Bool(*in);
+      int in = In(a, b);
+      if (in < 0) return nullptr;
+      *tmp = Value::Bool(in == 1);
+      return tmp;
     }
     case BinaryOp::kContains:
-      if (!a.is(ValueKind::kSet)) return TypeError("set", a);
-      return Value::Bool(a.SetContains(b));
+      if (!a.is(ValueKind::kSet)) return Fail(TypeError("set", a));
+      *tmp = Value::Bool(a.SetContains(b));
+      return tmp;
     case BinaryOp::kContainsAll:
     case BinaryOp::kContainsAny: {
-      if (!a.is(ValueKind::kSet)) return TypeError("set", a);
-      if (!b.is(ValueKind::kSet)) return TypeError("set", b);
-      bool all = e.op == BinaryOp::kContainsAll;
+      if (!a.is(ValueKind::kSet)) return Fail(TypeError("set", a));
+      if (!b.is(ValueKind::kSet)) return Fail(TypeError("set", b));
+      const bool all = e.op == BinaryOp::kContainsAll;
+      bool result = all;
       for (const Value& el : b.as_set()) {
-        bool has = a.SetContains(el);
-        if (all && !has) return Value::Bool(false);
-        if (!all && has) return Value::Bool(true);
+        const bool has = a.SetContains(el);
+        if (all && !has) { result = false; break; }
+        if (!all && has) { result = true; break; }
       }
-      return Value::Bool(all);
+      *tmp = Value::Bool(result);
+      return tmp;
     }
     case BinaryOp::kGetTag:
     case BinaryOp::kHasTag: {
-      if (!a.is(ValueKind::kEntity)) return TypeError("entity", a);
-      if (!b.is(ValueKind::kString)) return TypeError("string", b);
-      const StoredEntity* ent = entities_.Find(a.as_entity());
-      bool found;
+      if (!a.is(ValueKind::kEntity)) return Fail(TypeError("entity", a));
+      if (!b.is(ValueKind::kString)) return Fail(TypeError("string", b));
+      const StoredEntity* ent = Lookup(a.as_entity());
+      bool found = false;
+      // Find, not Intern: a tag name from request data must not grow the
+      // symbol table; a name never interned cannot be a stored tag.
       Symbol tag = Symbol::Find(b.as_string(), &found);
-      const Value* v =
-          (ent != nullptr && found) ? ent->FindTag(tag) : nullptr;
-      if (e.op == BinaryOp::kHasTag) return Value::Bool(v != nullptr);
-      if (ent == nullptr) return MissingEntity(a.as_entity());
-      if (v == nullptr) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("`", a.as_entity().ToString(),
-                         "` does not have the tag `", b.as_string(), "`"));
+      const Value* v = (ent != nullptr && found) ? ent->FindTag(tag) : nullptr;
+      if (e.op == BinaryOp::kHasTag) {
+        *tmp = Value::Bool(v != nullptr);
+        return tmp;
       }
-      return *v;
+      if (ent == nullptr) return Fail(MissingEntity(a.as_entity()));
+      if (v == nullptr) {
+        return Fail(absl::InvalidArgumentError(
+            absl::StrCat("`", a.as_entity().ToString(),
+                         "` does not have the tag `", b.as_string(), "`")));
+      }
+      return v;
     }
   }
-  return absl::InternalError("unknown binary operator");
+  return Fail(absl::InternalError("unknown binary operator"));
 }
 
-absl::StatusOr<Value> Evaluator::Eval(const Expr& e) const {
+const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
   switch (e.kind) {
     case ExprKind::kLiteral:
-      return e.literal;
+      return &e.literal;
     case ExprKind::kVar:
       switch (e.var) {
-        case Var::kPrincipal: return Value::Entity(request_.principal);
-        case Var::kAction: return Value::Entity(request_.action);
-        case Var::kResource: return Value::Entity(request_.resource);
-        case Var::kContext: return request_.context;
+        case Var::kPrincipal: return &principal_;
+        case Var::kAction: return &action_;
+        case Var::kResource: return &resource_;
+        case Var::kContext: return &request_.context;
       }
-      return absl::InternalError("unknown variable");
+      return Fail(absl::InternalError("unknown variable"));
     case ExprKind::kSlot:
-      return absl::InvalidArgumentError("template slot was not linked");
+      return Fail(absl::InvalidArgumentError("template slot was not linked"));
     case ExprKind::kIf: {
-      absl::StatusOr<bool> c = EvalBool(*e.children[0]);
-      if (!c.ok()) return c.status();
-      return Eval(*e.children[*c ? 1 : 2]);
+      int c = EvalBool(*e.children[0]);
+      if (c < 0) return nullptr;
+      return Eval(*e.children[c == 1 ? 1 : 2], tmp);
     }
     case ExprKind::kAnd:
     case ExprKind::kOr: {
-      absl::StatusOr<bool> l = EvalBool(*e.children[0]);
-      if (!l.ok()) return l.status();
+      int l = EvalBool(*e.children[0]);
+      if (l < 0) return nullptr;
       const bool is_and = e.kind == ExprKind::kAnd;
-      if (*l != is_and) return Value::Bool(*l);  // short-circuit
-      absl::StatusOr<bool> r = EvalBool(*e.children[1]);
-      if (!r.ok()) return r.status();
-      return Value::Bool(*r);
+      if ((l == 1) != is_and) {  // short-circuit
+        *tmp = Value::Bool(l == 1);
+        return tmp;
+      }
+      int r = EvalBool(*e.children[1]);
+      if (r < 0) return nullptr;
+      *tmp = Value::Bool(r == 1);
+      return tmp;
     }
     case ExprKind::kNot: {
-      absl::StatusOr<bool> b = EvalBool(*e.children[0]);
-      if (!b.ok()) return b.status();
-      return Value::Bool(!*b);
+      int b = EvalBool(*e.children[0]);
+      if (b < 0) return nullptr;
+      *tmp = Value::Bool(b == 0);
+      return tmp;
     }
     case ExprKind::kNeg: {
-      absl::StatusOr<Value> v = Eval(*e.children[0]);
-      if (!v.ok()) return v;
-      if (!v->is(ValueKind::kLong)) return TypeError("long", *v);
+      const Value* v = Eval(*e.children[0], tmp);
+      if (v == nullptr) return nullptr;
+      if (!v->is(ValueKind::kLong)) return Fail(TypeError("long", *v));
       int64_t out;
       if (__builtin_sub_overflow(int64_t{0}, v->as_long(), &out)) {
-        return absl::InvalidArgumentError(absl::StrCat(
+        return Fail(absl::InvalidArgumentError(absl::StrCat(
             "integer overflow while attempting to negate the value `",
-            v->as_long(), "`"));
+            v->as_long(), "`")));
       }
-      return Value::Long(out);
+      *tmp = Value::Long(out);
+      return tmp;
     }
     case ExprKind::kBinary:
-      return EvalBinary(e);
+      return EvalBinary(e, tmp);
     case ExprKind::kIsEmpty: {
-      absl::StatusOr<Value> v = Eval(*e.children[0]);
-      if (!v.ok()) return v;
-      if (!v->is(ValueKind::kSet)) return TypeError("set", *v);
-      return Value::Bool(v->as_set().empty());
+      const Value* v = Eval(*e.children[0], tmp);
+      if (v == nullptr) return nullptr;
+      if (!v->is(ValueKind::kSet)) return Fail(TypeError("set", *v));
+      const bool empty = v->as_set().empty();
+      *tmp = Value::Bool(empty);
+      return tmp;
     }
     case ExprKind::kHas: {
-      absl::StatusOr<Value> v = Eval(*e.children[0]);
-      if (!v.ok()) return v;
-      absl::StatusOr<bool> h = HasAttr(*v, e.attr);
-      if (!h.ok()) return h.status();
-      return Value::Bool(*h);
+      const Value* v = Eval(*e.children[0], tmp);
+      if (v == nullptr) return nullptr;
+      int h = HasAttr(*v, e.attr);
+      if (h < 0) return nullptr;
+      *tmp = Value::Bool(h == 1);
+      return tmp;
     }
     case ExprKind::kGetAttr: {
-      absl::StatusOr<Value> v = Eval(*e.children[0]);
-      if (!v.ok()) return v;
+      // The attribute is borrowed from its container, which is either
+      // long-lived (store, context, literal) or lives in *tmp.
+      const Value* v = Eval(*e.children[0], tmp);
+      if (v == nullptr) return nullptr;
       return GetAttr(*v, e.attr);
     }
     case ExprKind::kLike: {
-      absl::StatusOr<Value> v = Eval(*e.children[0]);
-      if (!v.ok()) return v;
-      if (!v->is(ValueKind::kString)) return TypeError("string", *v);
-      return Value::Bool(LikeMatches(e.pattern, v->as_string()));
+      const Value* v = Eval(*e.children[0], tmp);
+      if (v == nullptr) return nullptr;
+      if (!v->is(ValueKind::kString)) return Fail(TypeError("string", *v));
+      const bool m = LikeMatches(e.pattern, v->as_string());
+      *tmp = Value::Bool(m);
+      return tmp;
     }
     case ExprKind::kIs: {
-      absl::StatusOr<Value> v = Eval(*e.children[0]);
-      if (!v.ok()) return v;
-      if (!v->is(ValueKind::kEntity)) return TypeError("entity", *v);
-      if (v->as_entity().type != e.entity_type) return Value::Bool(false);
-      if (e.children.size() == 1) return Value::Bool(true);
+      const Value* v = Eval(*e.children[0], tmp);
+      if (v == nullptr) return nullptr;
+      if (!v->is(ValueKind::kEntity)) return Fail(TypeError("entity", *v));
+      const EntityUid uid = v->as_entity();
+      if (uid.type != e.entity_type || e.children.size() == 1) {
+        *tmp = Value::Bool(uid.type == e.entity_type);
+        return tmp;
+      }
       // `e is T in x` is `e is T && e in x`: x is evaluated only when the
       // type matches.
-      absl::StatusOr<Value> rhs = Eval(*e.children[1]);
-      if (!rhs.ok()) return rhs;
-      absl::StatusOr<bool> in = In(*v, *rhs);
-      if (!in.ok()) return in.status();
-      return Value::Bool(*in);
+      Value trhs;
+      const Value* rhs = Eval(*e.children[1], &trhs);
+      if (rhs == nullptr) return nullptr;
+      int in = In(Value::Entity(uid), *rhs);
+      if (in < 0) return nullptr;
+      *tmp = Value::Bool(in == 1);
+      return tmp;
     }
     case ExprKind::kSet: {
       std::vector<Value> elements;
       elements.reserve(e.children.size());
       for (const auto& c : e.children) {
-        absl::StatusOr<Value> v = Eval(*c);
-        if (!v.ok()) return v;
-        elements.push_back(*std::move(v));
+        Value t;
+        const Value* v = Eval(*c, &t);
+        if (v == nullptr) return nullptr;
+        elements.push_back(*v);
       }
-      return Value::Set(std::move(elements));
+      *tmp = Value::Set(std::move(elements));
+      return tmp;
     }
     case ExprKind::kRecord: {
       std::vector<std::pair<Symbol, Value>> fields;
       fields.reserve(e.children.size());
       for (size_t i = 0; i < e.children.size(); ++i) {
-        absl::StatusOr<Value> v = Eval(*e.children[i]);
-        if (!v.ok()) return v;
-        fields.emplace_back(e.record_keys[i], *std::move(v));
+        Value t;
+        const Value* v = Eval(*e.children[i], &t);
+        if (v == nullptr) return nullptr;
+        fields.emplace_back(e.record_keys[i], *v);
       }
-      return Value::Record(std::move(fields));
+      *tmp = Value::Record(std::move(fields));
+      return tmp;
     }
     case ExprKind::kExtCall: {
       // Every argument is evaluated (an error in one wins), then the arity
@@ -369,20 +440,25 @@ absl::StatusOr<Value> Evaluator::Eval(const Expr& e) const {
       if (n > 2) many.resize(n);
       Value* args = n > 2 ? many.data() : small;
       for (size_t i = 0; i < n; ++i) {
-        absl::StatusOr<Value> v = Eval(*e.children[i]);
-        if (!v.ok()) return v;
-        args[i] = *std::move(v);
+        Value t;
+        const Value* v = Eval(*e.children[i], &t);
+        if (v == nullptr) return nullptr;
+        args[i] = *v;
       }
       if (static_cast<int>(n) != ExtArity(e.fn)) {
-        return absl::InvalidArgumentError(absl::StrCat(
+        return Fail(absl::InvalidArgumentError(absl::StrCat(
             "wrong number of arguments in extension function application: `",
             std::string(ExtFnName(e.fn)), "` expects ", ExtArity(e.fn),
-            " argument", ExtArity(e.fn) == 1 ? "" : "s", ", got ", n));
+            " argument", ExtArity(e.fn) == 1 ? "" : "s", ", got ", n)));
       }
-      return CallExtension(e.fn, absl::Span<const Value>(args, n));
+      absl::StatusOr<Value> r =
+          CallExtension(e.fn, absl::Span<const Value>(args, n));
+      if (!r.ok()) return Fail(r.status());
+      *tmp = *std::move(r);
+      return tmp;
     }
   }
-  return absl::InternalError("unknown expression kind");
+  return Fail(absl::InternalError("unknown expression kind"));
 }
 
 }  // namespace arbiter::internal

@@ -1,12 +1,23 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The evaluator: one request's variables and entity store, applied to a
-// policy's scope and conditions. Recursion depth is bounded by the parser's
-// nesting limit, which is why the tree walk may recurse.
+// policy's scope and conditions.
+//
+// Design: evaluation returns `const Value*`. A result that already exists
+// (a literal in the tree, an attribute in the entity store, the context) is
+// returned in place, without a copy; a computed result is written into a
+// Value the caller provides on its own stack frame. So the common path
+// neither allocates nor touches reference counts. An error is reported by
+// returning nullptr with the message stored in the evaluator (errors are the
+// uncommon path; only they allocate).
+//
+// Recursion depth is bounded by the parser's nesting limit, which is why the
+// tree walk may recurse.
 
 #ifndef ARBITER_EVAL_EVALUATOR_H_
 #define ARBITER_EVAL_EVALUATOR_H_
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "arbiter/entities.h"
 #include "arbiter/request.h"
@@ -16,31 +27,56 @@ namespace arbiter::internal {
 
 class Evaluator {
  public:
-  // Both must outlive the Evaluator.
-  Evaluator(const Entities& entities, const Request& request)
-      : entities_(entities), request_(request) {}
+  // Both must outlive the Evaluator. Not thread-safe: one per call.
+  Evaluator(const Entities& entities, const Request& request);
 
   // Whether the scope matches. Never fails: scope tests only compare
   // entities and look up ancestors.
   bool ScopeMatches(const Policy& policy) const;
 
-  // Whether the policy is satisfied: its scope matches and every `when` is
-  // true and every `unless` false, tested in order with short-circuit. An
-  // error means the policy is skipped and reported.
-  absl::StatusOr<bool> Satisfied(const Policy& policy) const;
+  // Whether the conditions hold: every `when` true and every `unless`
+  // false, tested in order with short-circuit. Does not test the scope.
+  // Returns 1 (satisfied), 0 (not), or -1 (error; see error()).
+  int ConditionsHold(const Policy& policy);
 
-  absl::StatusOr<Value> Eval(const Expr& e) const;
+  // Scope and conditions together.
+  absl::StatusOr<bool> Satisfied(const Policy& policy);
+
+  // Evaluates one expression to an owned value.
+  absl::StatusOr<Value> Eval(const Expr& e);
+
+  // The error of the last failed evaluation.
+  const absl::Status& error() const { return error_; }
 
  private:
-  absl::StatusOr<bool> EvalBool(const Expr& e) const;
-  absl::StatusOr<Value> EvalBinary(const Expr& e) const;
-  absl::StatusOr<Value> GetAttr(const Value& v, Symbol attr) const;
-  absl::StatusOr<bool> HasAttr(const Value& v, Symbol attr) const;
-  absl::StatusOr<bool> In(const Value& lhs, const Value& rhs) const;
+  const Value* Eval(const Expr& e, Value* tmp);
+  // 1 true, 0 false, -1 error.
+  int EvalBool(const Expr& e);
+  const Value* EvalBinary(const Expr& e, Value* tmp);
+  const Value* GetAttr(const Value& v, Symbol attr);
+  int HasAttr(const Value& v, Symbol attr);
+  int In(const Value& lhs, const Value& rhs);
+  const StoredEntity* Lookup(const EntityUid& uid) const;
   bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid) const;
+  const Value* Fail(absl::Status status) {
+    error_ = std::move(status);
+    return nullptr;
+  }
+  int FailBool(absl::Status status) {
+    error_ = std::move(status);
+    return -1;
+  }
 
   const Entities& entities_;
   const Request& request_;
+  const Value principal_;
+  const Value action_;
+  const Value resource_;
+  // The request's own entities are looked up once per decision.
+  const StoredEntity* principal_entity_;
+  const StoredEntity* action_entity_;
+  const StoredEntity* resource_entity_;
+  absl::Status error_;
 };
 
 // Whether `text` matches a `like` pattern (wildcards between the parts).
