@@ -58,7 +58,7 @@ struct StoredEntity {
   RecordFields tags;
   std::vector<EntityUid> parents;
   // Every entity reachable through `parents`, transitively, excluding the
-  // entity itself (unless it lies on a cycle).
+  // entity itself (a store never has cycles: they are rejected at build).
   absl::flat_hash_set<EntityUid> ancestors;
 
   const Value* FindAttr(Symbol name) const;
@@ -73,7 +73,9 @@ class Entities {
   // Parses Cedar's entities JSON: an array of objects with `uid`, `attrs`,
   // `parents` and optional `tags`. Attribute values use Cedar's JSON value
   // format (`__entity` and `__extn` escapes included). Errors name the entity
-  // index, the attribute path and what was wrong. Duplicate uids are errors.
+  // index, the attribute path and what was wrong. As in Cedar, a uid given
+  // twice with identical contents is kept once; given twice with different
+  // contents it is an error, and so is a cycle in the parent hierarchy.
   static absl::StatusOr<std::shared_ptr<const Entities>> FromJson(
       std::string_view json, const JsonOptions& options = {});
 
