@@ -45,10 +45,12 @@ int RunBench(int argc, char** argv) {
               w->entities_ms);
   std::printf("mode: %s\n", scan ? "scan" : "index");
 
+  AuthorizeOptions options;
+  options.full_scan = scan;
   Response response;
   size_t mismatches = 0;
   for (size_t i = 0; i < w->requests.size(); ++i) {
-    Authorize(*w->policies, *w->entities, w->requests[i], &response);
+    Authorize(*w->policies, *w->entities, w->requests[i], &response, options);
     std::string m = workload::Mismatch(response, w->expected[i]);
     if (!m.empty()) {
       if (++mismatches <= 20) std::printf("MISMATCH request %zu: %s\n", i, m.c_str());
@@ -65,7 +67,7 @@ int RunBench(int argc, char** argv) {
   do {
     for (size_t i = 0; i < n; ++i) {
       auto t0 = Clock::now();
-      Authorize(*w->policies, *w->entities, w->requests[i], &response);
+      Authorize(*w->policies, *w->entities, w->requests[i], &response, options);
       auto t1 = Clock::now();
       samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
     }

@@ -27,14 +27,23 @@
 
 namespace arbiter {
 
+struct AuthorizeOptions {
+  // Evaluate every policy instead of only those the scope index selects
+  // (Cedar's reference algorithm). The answers are identical; the index is
+  // what makes a decision independent of the number of policies. Default:
+  // false (use the index).
+  bool full_scan = false;
+};
+
 // Fills `*response` (cleared first; its buffers are reused, so a decision
 // with no errors allocates nothing once the buffers have grown).
 void Authorize(const PolicySet& policies, const Entities& entities,
-               const Request& request, Response* response);
+               const Request& request, Response* response,
+               const AuthorizeOptions& options = {});
 
 // Convenience form returning a fresh Response.
 Response Authorize(const PolicySet& policies, const Entities& entities,
-                   const Request& request);
+                   const Request& request, const AuthorizeOptions& options = {});
 
 }  // namespace arbiter
 

@@ -60,6 +60,21 @@ struct StoredEntity {
   // Every entity reachable through `parents`, transitively, excluding the
   // entity itself (a store never has cycles: they are rejected at build).
   absl::flat_hash_set<EntityUid> ancestors;
+  // The same ancestors as a vector sorted by EntityUid::packed(). Entities
+  // usually have a handful of ancestors, and scanning a few words beats
+  // hashing; HasAncestor picks whichever is faster for the size.
+  std::vector<EntityUid> ancestor_list;
+
+  bool HasAncestor(const EntityUid& uid) const {
+    if (ancestor_list.size() <= 16) {
+      const uint64_t k = uid.packed();
+      for (const EntityUid& a : ancestor_list) {
+        if (a.packed() == k) return true;
+      }
+      return false;
+    }
+    return ancestors.contains(uid);
+  }
 
   const Value* FindAttr(Symbol name) const;
   const Value* FindTag(Symbol name) const;

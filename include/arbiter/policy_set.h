@@ -43,6 +43,7 @@ namespace arbiter {
 
 namespace internal {
 struct Policy;
+class PolicyIndex;
 }  // namespace internal
 
 // Limits and naming for policy parsing.
@@ -94,9 +95,13 @@ class PolicySet {
   // The policy (or template) written back as Cedar text.
   std::string PolicyText(size_t i) const;
 
+  // The scope index over policies(), built once by PolicySetBuilder::Build.
+  const internal::PolicyIndex& index() const { return *index_; }
+
  private:
   friend class PolicySetBuilder;
   PolicySet() = default;
+  std::unique_ptr<const internal::PolicyIndex> index_;
   std::vector<std::shared_ptr<const internal::Policy>> policies_;
   std::vector<std::shared_ptr<const internal::Policy>> templates_;
 };

@@ -50,9 +50,13 @@ struct EntityUid {
   std::string ToString() const;
 
   friend bool operator==(const EntityUid&, const EntityUid&) = default;
+  // One 64-bit word: hashing a uid is on the decision path (every `in`).
+  uint64_t packed() const {
+    return (static_cast<uint64_t>(type.id()) << 32) | id.id();
+  }
   template <typename H>
   friend H AbslHashValue(H h, const EntityUid& u) {
-    return H::combine(std::move(h), u.type, u.id);
+    return H::combine(std::move(h), u.packed());
   }
 };
 

@@ -1,49 +1,75 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Cedar's authorization rule over a full scan of the policy set: forbid
-// overrides permit, the default is deny, and an erroring policy is reported
-// and otherwise ignored. The response's vectors are reused across calls, so
-// once they have grown a decision without errors does not allocate.
+// Cedar's authorization rule: forbid overrides permit, the default is deny,
+// and an erroring policy is reported and otherwise ignored.
+//
+// The index (src/index) narrows the policies to those whose scope may match;
+// since scope tests never fail, skipping the others changes no answer, and
+// the candidates are visited in policy order so that reasons and errors come
+// out exactly as a full scan lists them. The response's vectors and the
+// thread's candidate buffer are reused across calls, so once they have grown
+// a decision without errors allocates nothing.
 
 #include "arbiter/authorizer.h"
 
+#include <vector>
+
 #include "src/ast/policy.h"
 #include "src/eval/evaluator.h"
+#include "src/index/policy_index.h"
 
 namespace arbiter {
+namespace {
+
+// Evaluates policy `p` and records its outcome. `forbidden` turns true at the
+// first satisfied forbid, which replaces any permits collected as reasons.
+inline void Decide(const internal::Policy& p, internal::Evaluator& eval,
+                   Response* response, bool* forbidden) {
+  if (!eval.ScopeMatches(p)) return;
+  // Once a forbid is satisfied, permits are still evaluated: their errors
+  // are part of the response, as in Cedar.
+  const int sat = eval.ConditionsHold(p);
+  if (sat < 0) {
+    response->errors.push_back(
+        PolicyError{p.id, std::string(eval.error().message())});
+    return;
+  }
+  if (sat == 0) return;
+  if (p.effect == internal::Effect::kForbid) {
+    if (!*forbidden) {
+      *forbidden = true;
+      response->reasons.clear();
+    }
+    response->reasons.push_back(p.id);
+  } else if (!*forbidden) {
+    response->reasons.push_back(p.id);
+  }
+}
+
+}  // namespace
 
 std::string_view DecisionName(Decision d) {
   return d == Decision::kAllow ? "allow" : "deny";
 }
 
 void Authorize(const PolicySet& policies, const Entities& entities,
-               const Request& request, Response* response) {
+               const Request& request, Response* response,
+               const AuthorizeOptions& options) {
   response->Clear();
   internal::Evaluator eval(entities, request);
-  // Satisfied permits are collected in `reasons` until the first satisfied
-  // forbid, which replaces them: from then on only forbids are reasons.
   bool forbidden = false;
-  for (size_t i = 0; i < policies.size(); ++i) {
-    const internal::Policy& p = policies.policy(i);
-    const bool is_forbid = p.effect == internal::Effect::kForbid;
-    // Even once a forbid is satisfied, permits are still evaluated: their
-    // errors are part of the response, as in Cedar.
-    if (!eval.ScopeMatches(p)) continue;
-    const int sat = eval.ConditionsHold(p);
-    if (sat < 0) {
-      response->errors.push_back(
-          PolicyError{p.id, std::string(eval.error().message())});
-      continue;
+  if (options.full_scan) {
+    for (size_t i = 0; i < policies.size(); ++i) {
+      Decide(policies.policy(i), eval, response, &forbidden);
     }
-    if (sat == 0) continue;
-    if (is_forbid) {
-      if (!forbidden) {
-        forbidden = true;
-        response->reasons.clear();
-      }
-      response->reasons.push_back(p.id);
-    } else if (!forbidden) {
-      response->reasons.push_back(p.id);
+  } else {
+    // One buffer per thread: its capacity survives across calls.
+    thread_local std::vector<uint32_t> candidates;
+    policies.index().Candidates(request, eval.principal_entity(),
+                                 eval.action_entity(), eval.resource_entity(),
+                                 &candidates);
+    for (uint32_t i : candidates) {
+      Decide(policies.policy(i), eval, response, &forbidden);
     }
   }
   response->decision =
@@ -52,9 +78,9 @@ void Authorize(const PolicySet& policies, const Entities& entities,
 }
 
 Response Authorize(const PolicySet& policies, const Entities& entities,
-                   const Request& request) {
+                   const Request& request, const AuthorizeOptions& options) {
   Response r;
-  Authorize(policies, entities, request, &r);
+  Authorize(policies, entities, request, &r, options);
   return r;
 }
 

@@ -339,6 +339,14 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
     }
   }
 
+  for (StoredEntity& s : stored) {
+    s.ancestor_list.assign(s.ancestors.begin(), s.ancestors.end());
+    std::sort(s.ancestor_list.begin(), s.ancestor_list.end(),
+              [](const EntityUid& a, const EntityUid& b) {
+                return a.packed() < b.packed();
+              });
+  }
+
   auto store = std::make_shared<Entities>();
   store->map_.reserve(n);
   for (StoredEntity& s : stored) {
@@ -363,7 +371,7 @@ const StoredEntity* Entities::Find(const EntityUid& uid) const {
 bool Entities::IsIn(const EntityUid& a, const EntityUid& b) const {
   if (a == b) return true;
   const StoredEntity* e = Find(a);
-  return e != nullptr && e->ancestors.contains(b);
+  return e != nullptr && e->HasAncestor(b);
 }
 
 absl::StatusOr<Value> ValueFromJson(std::string_view json,

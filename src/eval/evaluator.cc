@@ -43,6 +43,12 @@ absl::Status MissingEntity(const EntityUid& uid) {
       absl::StrCat("entity `", uid.ToString(), "` does not exist"));
 }
 
+// Boolean results are returned by pointer to these, instead of being
+// written into the caller's temporary.
+const Value kTrue = Value::Bool(true);
+const Value kFalse = Value::Bool(false);
+inline const Value* BoolResult(bool b) { return b ? &kTrue : &kFalse; }
+
 }  // namespace
 
 bool LikeMatches(const LikePattern& pattern, std::string_view text) {
@@ -85,18 +91,30 @@ const StoredEntity* Evaluator::Lookup(const EntityUid& uid) const {
   return entities_.Find(uid);
 }
 
+namespace {
+
+// `uid in target`, for a request entity whose store entry is known.
+inline bool InKnown(const EntityUid& uid, const StoredEntity* entity,
+                    const EntityUid& target) {
+  return uid == target ||
+         (entity != nullptr && entity->HasAncestor(target));
+}
+
+}  // namespace
+
 bool Evaluator::ConstraintMatches(const ScopeConstraint& c,
-                                  const EntityUid& uid) const {
+                                  const EntityUid& uid,
+                                  const StoredEntity* entity) const {
   using Op = ScopeConstraint::Op;
   switch (c.op) {
     case Op::kAny: return true;
     case Op::kEq: return uid == c.entity;
-    case Op::kIn: return entities_.IsIn(uid, c.entity);
+    case Op::kIn: return InKnown(uid, entity, c.entity);
     case Op::kIs: return uid.type == c.type;
-    case Op::kIsIn: return uid.type == c.type && entities_.IsIn(uid, c.entity);
+    case Op::kIsIn: return uid.type == c.type && InKnown(uid, entity, c.entity);
     case Op::kInSet:
       for (const EntityUid& e : c.entities) {
-        if (entities_.IsIn(uid, e)) return true;
+        if (InKnown(uid, entity, e)) return true;
       }
       return false;
   }
@@ -104,9 +122,9 @@ bool Evaluator::ConstraintMatches(const ScopeConstraint& c,
 }
 
 bool Evaluator::ScopeMatches(const Policy& p) const {
-  return ConstraintMatches(p.principal, request_.principal) &&
-         ConstraintMatches(p.action, request_.action) &&
-         ConstraintMatches(p.resource, request_.resource);
+  return ConstraintMatches(p.principal, request_.principal, principal_entity_) &&
+         ConstraintMatches(p.action, request_.action, action_entity_) &&
+         ConstraintMatches(p.resource, request_.resource, resource_entity_);
 }
 
 int Evaluator::ConditionsHold(const Policy& p) {
@@ -179,8 +197,9 @@ int Evaluator::HasAttr(const Value& v, Symbol attr) {
 
 int Evaluator::In(const Value& lhs, const Value& rhs) {
   if (!lhs.is(ValueKind::kEntity)) return FailBool(TypeError("entity", lhs));
+  const EntityUid& uid = lhs.as_entity();
   if (rhs.is(ValueKind::kEntity)) {
-    return entities_.IsIn(lhs.as_entity(), rhs.as_entity());
+    return InKnown(uid, Lookup(uid), rhs.as_entity());
   }
   if (!rhs.is(ValueKind::kSet)) {
     return FailBool(absl::InvalidArgumentError(
@@ -191,8 +210,9 @@ int Evaluator::In(const Value& lhs, const Value& rhs) {
   for (const Value& el : rhs.as_set()) {
     if (!el.is(ValueKind::kEntity)) return FailBool(TypeError("entity", el));
   }
+  const StoredEntity* entity = Lookup(uid);
   for (const Value& el : rhs.as_set()) {
-    if (entities_.IsIn(lhs.as_entity(), el.as_entity())) return 1;
+    if (InKnown(uid, entity, el.as_entity())) return 1;
   }
   return 0;
 }
@@ -206,8 +226,8 @@ const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
   const Value& a = *pa;
   const Value& b = *pb;
   switch (e.op) {
-    case BinaryOp::kEq: *tmp = Value::Bool(a == b); return tmp;
-    case BinaryOp::kNe: *tmp = Value::Bool(!(a == b)); return tmp;
+    case BinaryOp::kEq: return BoolResult(a == b);
+    case BinaryOp::kNe: return BoolResult(!(a == b));
     case BinaryOp::kLt:
     case BinaryOp::kLe:
     case BinaryOp::kGt:
@@ -227,8 +247,7 @@ const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
         case BinaryOp::kGt: r = c > 0; break;
         default: r = c >= 0; break;
       }
-      *tmp = Value::Bool(r);
-      return tmp;
+      return BoolResult(r);
     }
     case BinaryOp::kAdd:
     case BinaryOp::kSub:
@@ -255,13 +274,11 @@ const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
     case BinaryOp::kIn: {
       int in = In(a, b);
       if (in < 0) return nullptr;
-      *tmp = Value::Bool(in == 1);
-      return tmp;
+      return BoolResult(in == 1);
     }
     case BinaryOp::kContains:
       if (!a.is(ValueKind::kSet)) return Fail(TypeError("set", a));
-      *tmp = Value::Bool(a.SetContains(b));
-      return tmp;
+      return BoolResult(a.SetContains(b));
     case BinaryOp::kContainsAll:
     case BinaryOp::kContainsAny: {
       if (!a.is(ValueKind::kSet)) return Fail(TypeError("set", a));
@@ -273,8 +290,7 @@ const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
         if (all && !has) { result = false; break; }
         if (!all && has) { result = true; break; }
       }
-      *tmp = Value::Bool(result);
-      return tmp;
+      return BoolResult(result);
     }
     case BinaryOp::kGetTag:
     case BinaryOp::kHasTag: {
@@ -287,8 +303,7 @@ const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
       Symbol tag = Symbol::Find(b.as_string(), &found);
       const Value* v = (ent != nullptr && found) ? ent->FindTag(tag) : nullptr;
       if (e.op == BinaryOp::kHasTag) {
-        *tmp = Value::Bool(v != nullptr);
-        return tmp;
+        return BoolResult(v != nullptr);
       }
       if (ent == nullptr) return Fail(MissingEntity(a.as_entity()));
       if (v == nullptr) {
@@ -327,19 +342,16 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       if (l < 0) return nullptr;
       const bool is_and = e.kind == ExprKind::kAnd;
       if ((l == 1) != is_and) {  // short-circuit
-        *tmp = Value::Bool(l == 1);
-        return tmp;
+        return BoolResult(l == 1);
       }
       int r = EvalBool(*e.children[1]);
       if (r < 0) return nullptr;
-      *tmp = Value::Bool(r == 1);
-      return tmp;
+      return BoolResult(r == 1);
     }
     case ExprKind::kNot: {
       int b = EvalBool(*e.children[0]);
       if (b < 0) return nullptr;
-      *tmp = Value::Bool(b == 0);
-      return tmp;
+      return BoolResult(b == 0);
     }
     case ExprKind::kNeg: {
       const Value* v = Eval(*e.children[0], tmp);
@@ -361,16 +373,14 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       if (v == nullptr) return nullptr;
       if (!v->is(ValueKind::kSet)) return Fail(TypeError("set", *v));
       const bool empty = v->as_set().empty();
-      *tmp = Value::Bool(empty);
-      return tmp;
+      return BoolResult(empty);
     }
     case ExprKind::kHas: {
       const Value* v = Eval(*e.children[0], tmp);
       if (v == nullptr) return nullptr;
       int h = HasAttr(*v, e.attr);
       if (h < 0) return nullptr;
-      *tmp = Value::Bool(h == 1);
-      return tmp;
+      return BoolResult(h == 1);
     }
     case ExprKind::kGetAttr: {
       // The attribute is borrowed from its container, which is either
@@ -384,8 +394,7 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       if (v == nullptr) return nullptr;
       if (!v->is(ValueKind::kString)) return Fail(TypeError("string", *v));
       const bool m = LikeMatches(e.pattern, v->as_string());
-      *tmp = Value::Bool(m);
-      return tmp;
+      return BoolResult(m);
     }
     case ExprKind::kIs: {
       const Value* v = Eval(*e.children[0], tmp);
@@ -393,8 +402,7 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       if (!v->is(ValueKind::kEntity)) return Fail(TypeError("entity", *v));
       const EntityUid uid = v->as_entity();
       if (uid.type != e.entity_type || e.children.size() == 1) {
-        *tmp = Value::Bool(uid.type == e.entity_type);
-        return tmp;
+        return BoolResult(uid.type == e.entity_type);
       }
       // `e is T in x` is `e is T && e in x`: x is evaluated only when the
       // type matches.
@@ -403,8 +411,7 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       if (rhs == nullptr) return nullptr;
       int in = In(Value::Entity(uid), *rhs);
       if (in < 0) return nullptr;
-      *tmp = Value::Bool(in == 1);
-      return tmp;
+      return BoolResult(in == 1);
     }
     case ExprKind::kSet: {
       std::vector<Value> elements;

@@ -45,6 +45,11 @@ class Evaluator {
   // Evaluates one expression to an owned value.
   absl::StatusOr<Value> Eval(const Expr& e);
 
+  // The request's entities in the store (nullptr when absent).
+  const StoredEntity* principal_entity() const { return principal_entity_; }
+  const StoredEntity* action_entity() const { return action_entity_; }
+  const StoredEntity* resource_entity() const { return resource_entity_; }
+
   // The error of the last failed evaluation.
   const absl::Status& error() const { return error_; }
 
@@ -57,7 +62,8 @@ class Evaluator {
   int HasAttr(const Value& v, Symbol attr);
   int In(const Value& lhs, const Value& rhs);
   const StoredEntity* Lookup(const EntityUid& uid) const;
-  bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid) const;
+  bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid,
+                         const StoredEntity* entity) const;
   const Value* Fail(absl::Status status) {
     error_ = std::move(status);
     return nullptr;

@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "src/eval/fold.h"
 #include "src/parse/parser.h"
 #include "src/parse/parser_impl.h"
 
@@ -308,6 +309,7 @@ std::unique_ptr<Policy> Parser::ParsePolicy() {
     if (!n) return nullptr;
     if (!Expect(Tok::kRBrace, "`}`")) return nullptr;
     c.expr = std::move(n.expr);
+    FoldConstants(&c.expr);
     body->conditions.push_back(std::move(c));
   }
   if (!Expect(Tok::kSemi, "`;` at the end of the policy")) return nullptr;

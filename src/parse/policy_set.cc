@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "src/ast/policy.h"
+#include "src/index/policy_index.h"
 #include "src/parse/parser.h"
 
 namespace arbiter {
@@ -22,7 +23,7 @@ std::string Diagnostic::ToString() const {
                          message, snippet);
 }
 
-PolicySet::~PolicySet() = default;
+PolicySet::~PolicySet() = default;  // PolicyIndex is complete here
 
 std::string_view PolicySet::policy_id(size_t i) const {
   return policies_[i]->id;
@@ -167,6 +168,7 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   std::shared_ptr<PolicySet> set(new PolicySet());
   set->policies_ = policies_;
   set->templates_ = templates_;
+  set->index_ = std::make_unique<const internal::PolicyIndex>(set->policies_);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
 

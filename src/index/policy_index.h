@@ -1,0 +1,87 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The scope index. Scope matching can never raise an error in Cedar, so a
+// policy whose scope cannot match a request may be skipped without changing
+// the decision, the reasons or the errors. The index finds, for a request,
+// a small superset of the policies whose scope matches; the authorizer then
+// checks each candidate's full scope and conditions as a full scan would.
+//
+// Each policy is filed under exactly one of its three scope constraints,
+// the most selective one:
+//   `== E`          under (slot, E), "eq" list
+//   `in E`, `is T in E`  under (slot, E), "in" list
+//   `in [E1, E2]`   under (slot, E1) and (slot, E2), "in" lists
+//   `is T`          under (slot, type T)
+// and a policy with no constraint at all goes to the catch-all list. A
+// request probes, per slot, its own uid (eq and in lists), each of its
+// ancestors (in lists: the transitive closure precomputed by the entity
+// store), and its type.
+//
+// Thread-safety: immutable after construction; Candidates may be called
+// from any number of threads.
+
+#ifndef ARBITER_INDEX_POLICY_INDEX_H_
+#define ARBITER_INDEX_POLICY_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "arbiter/entities.h"
+#include "arbiter/request.h"
+#include "src/ast/policy.h"
+
+namespace arbiter::internal {
+
+class PolicyIndex {
+ public:
+  explicit PolicyIndex(const std::vector<std::shared_ptr<const Policy>>& policies);
+
+  // Replaces *out with the positions (in the indexed list) of every policy
+  // whose scope may match `request`: sorted, without duplicates. The
+  // request's entities are passed as already looked up (nullptr when not in
+  // the store), since the evaluator needs them too.
+  void Candidates(const Request& request, const StoredEntity* principal,
+                  const StoredEntity* action, const StoredEntity* resource,
+                  std::vector<uint32_t>* out) const;
+
+  size_t catch_all_size() const { return catch_all_.size(); }
+
+ private:
+  enum Slot : uint8_t { kPrincipal = 0, kAction = 1, kResource = 2 };
+  enum KeyKind : uint8_t { kEntity = 0, kType = 1 };
+
+  struct Key {
+    uint8_t slot;
+    uint8_t kind;
+    EntityUid uid;  // for kType: {type, Symbol()}
+    friend bool operator==(const Key&, const Key&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Key& k) {
+      // Symbol ids stay below 2^30, so the top bits of the type half are
+      // free for the slot and kind: the key hashes as one word.
+      return H::combine(std::move(h),
+                        k.uid.packed() ^ (static_cast<uint64_t>(k.slot) << 62) ^
+                            (static_cast<uint64_t>(k.kind) << 61));
+    }
+  };
+  struct Bucket {
+    std::vector<uint32_t> eq;  // `== E` (and `is T` under type keys)
+    std::vector<uint32_t> in;  // `in E`, `is T in E`, `in [.., E, ..]`
+  };
+
+  void ProbeSlot(Slot slot, const EntityUid& uid, const StoredEntity* entity,
+                 std::vector<uint32_t>* out) const;
+
+  absl::flat_hash_map<Key, Bucket> buckets_;
+  std::vector<uint32_t> catch_all_;
+  // Which slots have any keys at all, to skip their probes.
+  bool slot_used_[3] = {false, false, false};
+  bool type_keys_used_[3] = {false, false, false};
+  bool may_duplicate_ = false;  // an `in [...]` policy is filed twice
+};
+
+}  // namespace arbiter::internal
+
+#endif  // ARBITER_INDEX_POLICY_INDEX_H_
