@@ -24,8 +24,9 @@ constexpr char kUsage[] =
     "      exit 0 allow, 2 deny, 1 error\n"
     "  check-parse P.cedar...\n"
     "      exit 0 if every file parses, else print every error and exit 1\n"
-    "  conformance [--root DIR] TEST.json...\n"
-    "      run Cedar integration-test files; ends with `N passed, M failed`\n"
+    "  conformance [--root DIR] [--check-scan] TEST.json...\n"
+    "      run Cedar integration-test files; ends with `N passed, M failed`;\n"
+    "      --check-scan also requires the full scan to answer identically\n"
     "  bench [--scan] [--seconds S] DIR\n"
     "      load a workload folder, check every answer, time Authorize;\n"
     "      last line: median_ns=… p99_ns=… dps=…\n";

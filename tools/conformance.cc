@@ -39,8 +39,23 @@ std::set<std::string> StringSet(const nlohmann::json& j) {
   return out;
 }
 
+// Whether two responses are identical, order of reasons and errors included.
+bool SameResponse(const Response& a, const Response& b) {
+  if (a.decision != b.decision || a.reasons != b.reasons ||
+      a.errors.size() != b.errors.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.errors.size(); ++i) {
+    if (a.errors[i].policy_id != b.errors[i].policy_id ||
+        a.errors[i].message != b.errors[i].message) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void RunFile(const std::filesystem::path& root, const std::string& file,
-             Totals* totals) {
+             bool check_scan, Totals* totals) {
   auto fail_all = [&](size_t n, const std::string& why) {
     std::printf("FAIL %s: %s (%zu requests)\n", file.c_str(), why.c_str(), n);
     totals->failed += n;
@@ -79,7 +94,9 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
     return fail_all(n, "entities: " + std::string(entities.status().message()));
   }
 
-  Response response;
+  Response response, scanned;
+  AuthorizeOptions scan_options;
+  scan_options.full_scan = true;
   for (const auto& req : test["requests"]) {
     std::string desc = req.value("description", std::string("?"));
     std::string expected_decision = req.value("decision", std::string("?"));
@@ -96,6 +113,17 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
       continue;
     }
     Authorize(**policies, **entities, *r, &response);
+    if (check_scan) {
+      // The index may only skip policies whose scope cannot match, so the
+      // full scan must give the very same response.
+      Authorize(**policies, **entities, *r, &scanned, scan_options);
+      if (!SameResponse(response, scanned)) {
+        ++totals->failed;
+        std::printf("FAIL %s: %s: index and full scan differ\n", file.c_str(),
+                    desc.c_str());
+        continue;
+      }
+    }
     std::set<std::string> reasons, errors;
     for (auto id : response.reasons) reasons.emplace(id);
     for (const auto& e : response.errors) errors.emplace(e.policy_id);
@@ -123,11 +151,14 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
 
 int RunConformance(int argc, char** argv) {
   std::filesystem::path root = ".";
+  bool check_scan = false;
   std::vector<std::string> files;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--root" && i + 1 < argc) {
       root = argv[++i];
+    } else if (a == "--check-scan") {
+      check_scan = true;
     } else if (a.rfind("--root=", 0) == 0) {
       root = a.substr(7);
     } else {
@@ -135,11 +166,11 @@ int RunConformance(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: arbiter conformance [--root DIR] TEST.json...\n");
+    std::fprintf(stderr, "usage: arbiter conformance [--root DIR] [--check-scan] TEST.json...\n");
     return 1;
   }
   Totals totals;
-  for (const std::string& f : files) RunFile(root, f, &totals);
+  for (const std::string& f : files) RunFile(root, f, check_scan, &totals);
   std::printf("%zu passed, %zu failed\n", totals.passed, totals.failed);
   std::fflush(stdout);
   return totals.failed == 0 ? 0 : 1;

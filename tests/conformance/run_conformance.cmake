@@ -166,7 +166,7 @@ list(LENGTH test_files file_count)
 message(STATUS "conformance_${SUITE}: ${file_count} test files, root "
   "${WORK_DIR}")
 execute_process(
-  COMMAND "${ARBITER}" conformance --root "${WORK_DIR}" ${test_files}
+  COMMAND "${ARBITER}" conformance --root "${WORK_DIR}" --check-scan ${test_files}
   WORKING_DIRECTORY "${WORK_DIR}"
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE output

@@ -1,0 +1,147 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The scope index must never change an answer: for every request, the
+// indexed decision, reasons and errors (in order) equal the full scan's.
+// Checked here on hand-made scopes that stress the index (groups, `is`,
+// `in [...]`, templates, entities missing from the store) and on every
+// request of the shared agent workloads; the conformance gate checks the
+// whole Cedar corpus the same way (`arbiter conformance --check-scan`).
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "arbiter/arbiter.h"
+#include "src/index/policy_index.h"
+#include "tools/workload.h"
+
+namespace arbiter {
+namespace {
+
+void RequireSame(const PolicySet& set, const Entities& entities,
+                 const Request& r) {
+  Response indexed = Authorize(set, entities, r);
+  AuthorizeOptions scan;
+  scan.full_scan = true;
+  Response scanned = Authorize(set, entities, r, scan);
+  INFO("request " << r.principal.ToString() << " " << r.action.ToString()
+                  << " " << r.resource.ToString());
+  REQUIRE(indexed.decision == scanned.decision);
+  REQUIRE(indexed.reasons == scanned.reasons);
+  REQUIRE(indexed.errors.size() == scanned.errors.size());
+  for (size_t i = 0; i < indexed.errors.size(); ++i) {
+    REQUIRE(indexed.errors[i].policy_id == scanned.errors[i].policy_id);
+  }
+}
+
+constexpr char kPolicies[] = R"(
+  permit(principal == User::"alice", action, resource);
+  permit(principal in Group::"admins", action == Action::"read", resource);
+  forbid(principal is User, action in [Action::"delete", Action::"write", Action::"delete"], resource);
+  permit(principal is User in Group::"staff", action, resource is Doc);
+  permit(principal, action in Action::"all", resource in Folder::"f") when { resource.size > 2 };
+  forbid(principal, action, resource) when { context.blocked };
+  permit(principal, action in [], resource);
+  permit(principal == ?principal, action, resource in ?resource);
+  permit(principal, action, resource == Doc::"ghost") when { resource.owner == principal };
+)";
+
+constexpr char kEntities[] = R"([
+  {"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": [{"type": "Group", "id": "staff"}]},
+  {"uid": {"type": "User", "id": "bob"}, "attrs": {}, "parents": [{"type": "Group", "id": "admins"}]},
+  {"uid": {"type": "Group", "id": "admins"}, "attrs": {}, "parents": [{"type": "Group", "id": "staff"}]},
+  {"uid": {"type": "Group", "id": "staff"}, "attrs": {}, "parents": []},
+  {"uid": {"type": "Doc", "id": "d1"}, "attrs": {"size": 3}, "parents": [{"type": "Folder", "id": "f"}]},
+  {"uid": {"type": "Doc", "id": "d2"}, "attrs": {}, "parents": [{"type": "Folder", "id": "f"}]},
+  {"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": [{"type": "Action", "id": "all"}]},
+  {"uid": {"type": "Action", "id": "write"}, "attrs": {}, "parents": [{"type": "Action", "id": "all"}]},
+  {"uid": {"type": "Action", "id": "delete"}, "attrs": {}, "parents": []}
+])";
+
+TEST_CASE("index: hand-made scopes answer as the full scan", "[index]") {
+  PolicySetBuilder b;
+  REQUIRE(b.AddText(kPolicies).ok());
+  SlotValues slots;
+  slots.principal = EntityUid::Of("User", "bob");
+  slots.resource = EntityUid::Of("Folder", "f");
+  REQUIRE(b.Link("policy7", "linked", slots).ok());
+  auto set = b.Build();
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+
+  const char* principals[] = {"alice", "bob", "carol"};  // carol: not stored
+  const char* actions[] = {"read", "write", "delete", "other"};
+  const char* docs[] = {"d1", "d2", "ghost"};
+  for (bool blocked : {false, true}) {
+    for (const char* p : principals) {
+      for (const char* a : actions) {
+        for (const char* d : docs) {
+          Request r;
+          r.principal = EntityUid::Of("User", p);
+          r.action = EntityUid::Of("Action", a);
+          r.resource = EntityUid::Of("Doc", d);
+          r.context = Value::Record({{Symbol::Intern("blocked"), Value::Bool(blocked)}});
+          RequireSame(**set, **entities, r);
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("index: skips what cannot match, keeps what can", "[index]") {
+  auto set = PolicySet::Parse(kPolicies);
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  Request r;
+  r.principal = EntityUid::Of("User", "bob");
+  r.action = EntityUid::Of("Action", "read");
+  r.resource = EntityUid::Of("Doc", "d1");
+  std::vector<uint32_t> c;
+  const Entities& e = **entities;
+  (*set)->index().Candidates(r, e.Find(r.principal), e.Find(r.action),
+                             e.Find(r.resource), &c);
+  std::vector<std::string_view> ids;
+  for (uint32_t i : c) ids.push_back((*set)->policy_id(i));
+  // policy0 names alice only; policy6 (`action in []`) matches nothing.
+  CHECK(std::find(ids.begin(), ids.end(), "policy0") == ids.end());
+  CHECK(std::find(ids.begin(), ids.end(), "policy6") == ids.end());
+  for (const char* must : {"policy1", "policy2", "policy3", "policy4", "policy5"}) {
+    CHECK(std::find(ids.begin(), ids.end(), must) != ids.end());
+  }
+  CHECK(std::is_sorted(c.begin(), c.end()));
+}
+
+TEST_CASE("index: every workload request answers as the full scan", "[index][workload]") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
+  if (!fs::exists(root)) {
+    WARN("workloads not found at " << root.string() << "; skipped");
+    return;
+  }
+  for (const char* n : {"agents-10", "agents-100", "agents-1000"}) {
+    if (!fs::exists(root / n)) continue;
+    auto w = workload::Load(root / n);
+    REQUIRE(w.ok());
+    Response indexed, scanned;
+    AuthorizeOptions scan;
+    scan.full_scan = true;
+    size_t differences = 0, wrong = 0;
+    for (size_t i = 0; i < w->requests.size(); ++i) {
+      Authorize(*w->policies, *w->entities, w->requests[i], &indexed);
+      Authorize(*w->policies, *w->entities, w->requests[i], &scanned, scan);
+      if (indexed.decision != scanned.decision || indexed.reasons != scanned.reasons ||
+          indexed.errors.size() != scanned.errors.size()) {
+        ++differences;
+      }
+      if (!workload::Mismatch(indexed, w->expected[i]).empty()) ++wrong;
+    }
+    INFO(n);
+    CHECK(differences == 0);
+    CHECK(wrong == 0);
+  }
+}
+
+}  // namespace
+}  // namespace arbiter
