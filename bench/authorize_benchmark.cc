@@ -1,0 +1,108 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Decision latency over the shared agent workloads (agents-10 … agents-10000),
+// with the scope index and with the full scan, on 1 and 2 threads; plus the
+// one-off costs: parsing and indexing a policy set, loading the entities.
+//
+// Workloads are read from $ARBITER_WORKLOADS_DIR, else ../shared/workloads
+// beside the source tree. Each benchmark iteration is one decision; requests
+// are taken in turn, with every context built before timing starts.
+//
+//   build/bench/authorize_benchmark --benchmark_filter='BM_Authorize/.*'
+
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "arbiter/arbiter.h"
+#include "tools/workload.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path WorkloadsDir() {
+  if (const char* env = std::getenv("ARBITER_WORKLOADS_DIR")) return env;
+  return fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
+}
+
+// Loaded once per size and shared by every benchmark and thread.
+const arbiter::workload::Workload* GetWorkload(int n) {
+  static std::mutex mu;
+  static std::map<int, std::unique_ptr<arbiter::workload::Workload>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(n);
+  if (it != cache.end()) return it->second.get();
+  auto w = arbiter::workload::Load(WorkloadsDir() / ("agents-" + std::to_string(n)));
+  if (!w.ok()) {
+    cache[n] = nullptr;
+    return nullptr;
+  }
+  cache[n] = std::make_unique<arbiter::workload::Workload>(*std::move(w));
+  return cache[n].get();
+}
+
+void RunAuthorize(benchmark::State& state, bool full_scan) {
+  const arbiter::workload::Workload* w = GetWorkload(static_cast<int>(state.range(0)));
+  if (w == nullptr) {
+    state.SkipWithError("workload not found (set ARBITER_WORKLOADS_DIR)");
+    return;
+  }
+  arbiter::AuthorizeOptions options;
+  options.full_scan = full_scan;
+  arbiter::Response response;
+  // Threads start at different requests so they do not march in lockstep.
+  size_t i = static_cast<size_t>(state.thread_index()) * 997;
+  const size_t n = w->requests.size();
+  for (auto _ : state) {
+    arbiter::Authorize(*w->policies, *w->entities, w->requests[i % n], &response,
+                       options);
+    benchmark::DoNotOptimize(response.decision);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_Authorize(benchmark::State& state) { RunAuthorize(state, false); }
+void BM_AuthorizeScan(benchmark::State& state) { RunAuthorize(state, true); }
+
+BENCHMARK(BM_Authorize)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->ThreadRange(1, 2)->UseRealTime();
+BENCHMARK(BM_AuthorizeScan)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->ThreadRange(1, 2)->UseRealTime();
+
+void BM_ParsePolicies(benchmark::State& state) {
+  auto text = arbiter::workload::Slurp(WorkloadsDir() /
+                                       ("agents-" + std::to_string(state.range(0))) /
+                                       "policies.cedar");
+  if (!text.ok()) {
+    state.SkipWithError("workload not found");
+    return;
+  }
+  for (auto _ : state) {
+    auto set = arbiter::PolicySet::Parse(*text);  // parse, fold, index
+    benchmark::DoNotOptimize(set);
+  }
+}
+BENCHMARK(BM_ParsePolicies)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+void BM_LoadEntities(benchmark::State& state) {
+  auto json = arbiter::workload::Slurp(WorkloadsDir() /
+                                       ("agents-" + std::to_string(state.range(0))) /
+                                       "entities.json");
+  if (!json.ok()) {
+    state.SkipWithError("workload not found");
+    return;
+  }
+  for (auto _ : state) {
+    auto entities = arbiter::Entities::FromJson(*json);
+    benchmark::DoNotOptimize(entities);
+  }
+}
+BENCHMARK(BM_LoadEntities)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
