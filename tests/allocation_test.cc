@@ -1,0 +1,92 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Counts heap allocations made by Authorize on the agent workloads, with a
+// replaced global operator new that counts only while a thread-local switch
+// is on (so Catch2 and the loader are not counted). A decision on the common
+// path must not allocate once the Response's buffers have grown.
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <new>
+
+#include "arbiter/arbiter.h"
+#include "tools/workload.h"
+
+namespace {
+thread_local bool counting = false;
+thread_local size_t allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+  if (counting) ++allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+
+namespace arbiter {
+namespace {
+
+TEST_CASE("allocation: the counter sees allocations", "[allocation]") {
+  counting = true;
+  allocations = 0;
+  auto* v = new std::vector<int>(100);
+  // Keep the compiler from eliding the allocation.
+  asm volatile("" : : "g"(v) : "memory");
+  counting = false;
+  delete v;
+  CHECK(allocations >= 1);
+}
+
+TEST_CASE("allocation: workload decisions without errors allocate nothing",
+          "[allocation][workload]") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
+  if (!fs::exists(root)) {
+    WARN("workloads not found at " << root.string() << "; skipped");
+    return;
+  }
+  for (const char* n : {"agents-10", "agents-1000"}) {
+    auto w = workload::Load(root / n);
+    REQUIRE(w.ok());
+    Response response;
+    // Warm up: buffers (the response's and the thread's candidate list)
+    // reach their final capacity.
+    for (const Request& r : w->requests) {
+      Authorize(*w->policies, *w->entities, r, &response);
+    }
+    size_t decisions = 0, allocating = 0, with_errors = 0;
+    for (const Request& r : w->requests) {
+      allocations = 0;
+      counting = true;
+      Authorize(*w->policies, *w->entities, r, &response);
+      counting = false;
+      if (!response.errors.empty()) {
+        ++with_errors;  // error messages are formatted, which allocates
+        continue;
+      }
+      ++decisions;
+      if (allocations != 0) ++allocating;
+    }
+    INFO(n << ": " << decisions << " decisions without errors, " << with_errors
+           << " with errors");
+    WARN(n << ": " << decisions << " decisions without policy errors, "
+            << allocating << " of them allocated; " << with_errors
+            << " decisions reported policy errors (not counted)");
+    CHECK(decisions > 0);
+    CHECK(allocating == 0);
+  }
+}
+
+}  // namespace
+}  // namespace arbiter
