@@ -6,6 +6,7 @@
 #define ARBITER_ARBITER_H_
 
 #include "arbiter/authorizer.h"
+#include "arbiter/engine.h"
 #include "arbiter/entities.h"
 #include "arbiter/policy_set.h"
 #include "arbiter/request.h"

@@ -19,6 +19,7 @@
 #ifndef ARBITER_REQUEST_H_
 #define ARBITER_REQUEST_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +62,11 @@ struct Response {
   // Policies skipped because their condition raised an error, in policy-set
   // order.
   std::vector<PolicyError> errors;
+  // Set by Engine::Authorize: keeps alive the snapshot the ids point into.
+  // Assigned only when the snapshot changes, so reuse costs nothing.
+  std::shared_ptr<const void> keepalive;
 
+  // Resets the answer; keeps the buffers and `keepalive`.
   void Clear() {
     decision = Decision::kDeny;
     reasons.clear();
