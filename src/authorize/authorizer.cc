@@ -23,9 +23,9 @@ namespace {
 
 // Evaluates policy `p` and records its outcome. `forbidden` turns true at the
 // first satisfied forbid, which replaces any permits collected as reasons.
+// The scope must already be known to match.
 inline void Decide(const internal::Policy& p, internal::Evaluator& eval,
                    Response* response, bool* forbidden) {
-  if (!eval.ScopeMatches(p)) return;
   // Once a forbid is satisfied, permits are still evaluated: their errors
   // are part of the response, as in Cedar.
   const int sat = eval.ConditionsHold(p);
@@ -60,10 +60,12 @@ void Authorize(const PolicySet& policies, const Entities& entities,
   bool forbidden = false;
   if (options.full_scan) {
     for (size_t i = 0; i < policies.size(); ++i) {
-      Decide(policies.policy(i), eval, response, &forbidden);
+      const internal::Policy& p = policies.policy(i);
+      if (eval.ScopeMatches(p)) Decide(p, eval, response, &forbidden);
     }
   } else {
-    // One buffer per thread: its capacity survives across calls.
+    // The index returns exactly the policies whose scope matches. One
+    // buffer per thread: its capacity survives across calls.
     thread_local std::vector<uint32_t> candidates;
     policies.index().Candidates(request, eval.principal_entity(),
                                  eval.action_entity(), eval.resource_entity(),

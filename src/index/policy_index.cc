@@ -62,6 +62,20 @@ PolicyIndex::PolicyIndex(
       for (const Key& k : keys) ++population[k];
     }
   }
+  scopes_.resize(policies.size());
+  for (uint32_t i = 0; i < policies.size(); ++i) {
+    const ScopeConstraint* cs[3] = {&policies[i]->principal, &policies[i]->action,
+                                    &policies[i]->resource};
+    for (int s = 0; s < 3; ++s) {
+      SlotTest& t = scopes_[i].slot[s];
+      t.op = static_cast<uint8_t>(cs[s]->op);
+      t.type = cs[s]->type.id();
+      t.entity = cs[s]->entity.packed();
+      t.set_begin = static_cast<uint32_t>(set_entities_.size());
+      for (const EntityUid& e : cs[s]->entities) set_entities_.push_back(e.packed());
+      t.set_end = static_cast<uint32_t>(set_entities_.size());
+    }
+  }
   // Pass 2: file each policy under its least populated constraint. Ties go
   // to the more selective operator, then to principal, resource, action.
   for (uint32_t i = 0; i < policies.size(); ++i) {
@@ -99,6 +113,45 @@ PolicyIndex::PolicyIndex(
     if (keys.size() > 1) may_duplicate_ = true;
     slot_used_[best] = true;
   }
+}
+
+namespace {
+
+// `uid in target` for a request entity: itself or one of its ancestors.
+inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
+                            uint64_t target) {
+  if (uid == target) return true;
+  if (entity == nullptr) return false;
+  if (entity->ancestor_list.size() <= 16) {
+    for (const EntityUid& a : entity->ancestor_list) {
+      if (a.packed() == target) return true;
+    }
+    return false;
+  }
+  // Deep hierarchies: binary search the sorted list.
+  auto it = std::lower_bound(entity->ancestor_list.begin(), entity->ancestor_list.end(),
+                             target, [](const EntityUid& a, uint64_t t) { return a.packed() < t; });
+  return it != entity->ancestor_list.end() && it->packed() == target;
+}
+
+}  // namespace
+
+bool PolicyIndex::SlotMatches(const SlotTest& t, const RequestSlot& r) const {
+  using Op = ScopeConstraint::Op;
+  switch (static_cast<Op>(t.op)) {
+    case Op::kAny: return true;
+    case Op::kEq: return r.uid == t.entity;
+    case Op::kIn: return InRequestEntity(r.uid, r.entity, t.entity);
+    case Op::kIs: return r.type == t.type;
+    case Op::kIsIn:
+      return r.type == t.type && InRequestEntity(r.uid, r.entity, t.entity);
+    case Op::kInSet:
+      for (uint32_t k = t.set_begin; k < t.set_end; ++k) {
+        if (InRequestEntity(r.uid, r.entity, set_entities_[k])) return true;
+      }
+      return false;
+  }
+  return false;
 }
 
 void PolicyIndex::ProbeSlot(Slot slot, const EntityUid& uid,
@@ -141,9 +194,25 @@ void PolicyIndex::Candidates(const Request& request,
   if (slot_used_[kResource]) {
     ProbeSlot(kResource, request.resource, resource, out);
   }
-  if (out->size() == base && base == catch_all_.size()) return;  // already sorted
-  std::sort(out->begin(), out->end());
-  if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
+  if (out->size() != base) {
+    std::sort(out->begin(), out->end());
+    if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
+  }
+  // Keep only the candidates whose whole scope matches.
+  const RequestSlot req[3] = {
+      {request.principal.packed(), request.principal.type.id(), principal},
+      {request.action.packed(), request.action.type.id(), action},
+      {request.resource.packed(), request.resource.type.id(), resource},
+  };
+  size_t kept = 0;
+  for (uint32_t i : *out) {
+    const CompactScope& sc = scopes_[i];
+    if (SlotMatches(sc.slot[0], req[0]) && SlotMatches(sc.slot[1], req[1]) &&
+        SlotMatches(sc.slot[2], req[2])) {
+      (*out)[kept++] = i;
+    }
+  }
+  out->resize(kept);
 }
 
 }  // namespace arbiter::internal
