@@ -136,7 +136,8 @@ inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
 
 }  // namespace
 
-bool PolicyIndex::SlotMatches(const SlotTest& t, const RequestSlot& r) const {
+[[gnu::always_inline]] inline bool PolicyIndex::SlotMatches(
+    const SlotTest& t, const RequestSlot& r) const {
   using Op = ScopeConstraint::Op;
   switch (static_cast<Op>(t.op)) {
     case Op::kAny: return true;
@@ -194,11 +195,10 @@ void PolicyIndex::Candidates(const Request& request,
   if (slot_used_[kResource]) {
     ProbeSlot(kResource, request.resource, resource, out);
   }
-  if (out->size() != base) {
-    std::sort(out->begin(), out->end());
-    if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
-  }
-  // Keep only the candidates whose whole scope matches.
+  const bool merged = out->size() != base;  // else: catch-all only, sorted
+  // Keep only the candidates whose whole scope matches, then restore policy
+  // order (buckets are each sorted, their concatenation is not) on what is
+  // left, which is usually a handful.
   const RequestSlot req[3] = {
       {request.principal.packed(), request.principal.type.id(), principal},
       {request.action.packed(), request.action.type.id(), action},
@@ -213,6 +213,10 @@ void PolicyIndex::Candidates(const Request& request,
     }
   }
   out->resize(kept);
+  if (merged) {
+    std::sort(out->begin(), out->end());
+    if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
+  }
 }
 
 }  // namespace arbiter::internal
