@@ -287,7 +287,7 @@ TEST_CASE("unescape: simple escapes", "[lexer]") {
   CHECK(Decoded(R"(x\\ny)") == "x\\ny");  // `\\` then a plain `n`
 }
 
-TEST_CASE("unescape: \\x escapes are ASCII only", "[lexer]") {
+TEST_CASE("unescape: hex escapes are ASCII only", "[lexer]") {
   CHECK(Decoded(R"(\x41\x61)") == "Aa");
   CHECK(Decoded(R"(\x7f)") == "\x7f");
   CHECK(Decoded(R"(\x7F)") == "\x7f");
@@ -300,7 +300,7 @@ TEST_CASE("unescape: \\x escapes are ASCII only", "[lexer]") {
   CHECK_FALSE(UnescapeError(R"(\xg1)").empty());
 }
 
-TEST_CASE("unescape: \\u{...} escapes", "[lexer]") {
+TEST_CASE("unescape: unicode escapes", "[lexer]") {
   CHECK(Decoded(R"(\u{41})") == "A");
   CHECK(Decoded(R"(\u{0})") == std::string("\0", 1));
   CHECK(Decoded(R"(\u{e9})") == "\xC3\xA9");
@@ -315,7 +315,7 @@ TEST_CASE("unescape: \\u{...} escapes", "[lexer]") {
   CHECK(Decoded(R"(a\u{62}c)") == "abc");
 }
 
-TEST_CASE("unescape: invalid \\u escapes", "[lexer]") {
+TEST_CASE("unescape: invalid unicode escapes", "[lexer]") {
   for (std::string_view raw :
        {R"(\u{})", R"(\u{110000})", R"(\u{D800})", R"(\u{dfff})",
         R"(\u{1234567})", R"(\u{0000041})", R"(\u0041)", R"(\u)", R"(\u{41)", R"(\u{g})",
@@ -387,7 +387,7 @@ TEST_CASE("unescape: a backslash before a newline continues the line",
   CHECK(out == "ab");
 }
 
-TEST_CASE("unescape: underscores inside \\u{...}", "[lexer][!mayfail]") {
+TEST_CASE("unescape: underscores inside unicode escapes", "[lexer][!mayfail]") {
   // Rust's rules allow `_` after the first digit of a unicode escape.
   std::string out;
   CHECK(Unescape(R"(\u{1_F600})", &out).empty());

@@ -24,9 +24,15 @@ constexpr char kUsage[] =
     "      exit 0 allow, 2 deny, 1 error\n"
     "  check-parse P.cedar...\n"
     "      exit 0 if every file parses, else print every error and exit 1\n"
-    "  conformance [--root DIR] [--check-scan] TEST.json...\n"
+    "  conformance [--root DIR] [--check-scan] [--no-schema] [--validation] TEST.json...\n"
     "      run Cedar integration-test files; ends with `N passed, M failed`;\n"
-    "      --check-scan also requires the full scan to answer identically\n"
+    "      counts requests, or with --validation test files (validator\n"
+    "      verdict against `shouldValidate`); --check-scan also requires the\n"
+    "      full scan to answer identically; --no-schema ignores schemas\n"
+    "  validate --schema S --policies P\n"
+    "      type-check policies against a schema (strict mode); exit 1 on errors\n"
+    "  translate-schema [--to json|cedar] FILE\n"
+    "      convert a schema between the .cedarschema and JSON formats\n"
     "  bench [--scan] [--seconds S] DIR\n"
     "      load a workload folder, check every answer, time Authorize;\n"
     "      last line: median_ns=… p99_ns=… dps=…\n";
@@ -131,6 +137,8 @@ int main(int argc, char** argv) {
   if (cmd == "check-parse") return RunCheckParse(argc - 2, argv + 2);
   if (cmd == "conformance") return RunConformance(argc - 2, argv + 2);
   if (cmd == "bench") return RunBench(argc - 2, argv + 2);
+  if (cmd == "validate") return RunValidate(argc - 2, argv + 2);
+  if (cmd == "translate-schema") return RunTranslateSchema(argc - 2, argv + 2);
   std::fprintf(stderr, "arbiter: unknown command `%s`\n%s", cmd.c_str(), kUsage);
   return 1;
 }

@@ -19,7 +19,17 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j) {
+absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  SchemaParseOptions options;
+  options.file_name = path;
+  const bool json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  return json ? Schema::FromJson(*text, options) : Schema::Parse(*text, options);
+}
+
+absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j,
+                                        const Schema* schema, bool validate) {
   if (!j.is_object()) {
     return absl::InvalidArgumentError("request: expected a JSON object");
   }
@@ -41,7 +51,9 @@ absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j) {
   }
   auto ctx = j.find("context");
   if (ctx != j.end() && !ctx->is_null()) {
-    absl::StatusOr<Value> v = ValueFromJson(ctx->dump());
+    absl::StatusOr<Value> v = schema != nullptr
+                                  ? ContextFromJson(ctx->dump(), *schema, r.action)
+                                  : ValueFromJson(ctx->dump());
     if (!v.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "request: `context`: ", std::string(v.status().message())));
@@ -51,6 +63,13 @@ absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j) {
           "request: `context` must be a JSON object (a record)");
     }
     r.context = *std::move(v);
+  }
+  if (schema != nullptr && validate) {
+    absl::Status s = ValidateRequest(*schema, r);
+    if (!s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request: ", std::string(s.message())));
+    }
   }
   return r;
 }

@@ -7,11 +7,13 @@
 #define ARBITER_TOOLS_CLI_COMMON_H_
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
 #include "arbiter/request.h"
+#include "arbiter/schema.h"
 
 namespace arbiter::cli {
 
@@ -19,12 +21,24 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 // Reads `{"principal": …, "action": …, "resource": …, "context": {…}}`;
 // each entity as `{"type": …, "id": …}` (or `__entity`-wrapped, or a Cedar
-// `T::"id"` string). A missing context is an empty record.
-absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j);
+// `T::"id"` string). A missing context is an empty record. With a schema the
+// context is read by the action's context type, and with `validate` the
+// request is checked against the schema.
+absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j,
+                                        const Schema* schema = nullptr,
+                                        bool validate = false);
+
+// Reads a schema file: JSON format when the name ends in `.json`, else the
+// `.cedarschema` format.
+absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(const std::string& path);
 
 // Subcommands; each returns the process exit code.
 int RunConformance(int argc, char** argv);
 int RunBench(int argc, char** argv);
+int RunValidate(int argc, char** argv);
+int RunTranslateSchema(int argc, char** argv);
+int RunValidationConformance(const std::string& root,
+                             const std::vector<std::string>& files);
 
 }  // namespace arbiter::cli
 

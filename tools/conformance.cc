@@ -54,8 +54,13 @@ bool SameResponse(const Response& a, const Response& b) {
   return true;
 }
 
+struct RunOptions {
+  bool check_scan = false;  // also require the full scan to agree
+  bool use_schema = true;   // parse entities and contexts with the schema
+};
+
 void RunFile(const std::filesystem::path& root, const std::string& file,
-             bool check_scan, Totals* totals) {
+             const RunOptions& run, Totals* totals) {
   auto fail_all = [&](size_t n, const std::string& why) {
     std::printf("FAIL %s: %s (%zu requests)\n", file.c_str(), why.c_str(), n);
     totals->failed += n;
@@ -86,10 +91,21 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
   if (!policies.ok()) {
     return fail_all(n, "policies: " + std::string(policies.status().message()));
   }
+  // As in Cedar's test harness: with a schema, entities and contexts are
+  // read by the schema's types (and the schema's action entities added),
+  // and a request marked `validateRequest` is validated.
+  std::shared_ptr<const Schema> schema;
+  if (run.use_schema && !path_of("schema").empty()) {
+    absl::StatusOr<std::shared_ptr<const Schema>> loaded = LoadSchema(path_of("schema"));
+    if (!loaded.ok()) {
+      return fail_all(n, "schema: " + std::string(loaded.status().message()));
+    }
+    schema = *loaded;
+  }
   absl::StatusOr<std::string> entity_text = ReadFile(path_of("entities"));
   if (!entity_text.ok()) return fail_all(n, std::string(entity_text.status().message()));
   absl::StatusOr<std::shared_ptr<const Entities>> entities =
-      Entities::FromJson(*entity_text);
+      schema ? EntitiesFromJson(*entity_text, *schema) : Entities::FromJson(*entity_text);
   if (!entities.ok()) {
     return fail_all(n, "entities: " + std::string(entities.status().message()));
   }
@@ -102,7 +118,8 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
     std::string expected_decision = req.value("decision", std::string("?"));
     std::set<std::string> expected_reasons = StringSet(req.value("reason", nlohmann::json::array()));
     std::set<std::string> expected_errors = StringSet(req.value("errors", nlohmann::json::array()));
-    absl::StatusOr<Request> r = RequestFromJson(req);
+    absl::StatusOr<Request> r =
+        RequestFromJson(req, schema.get(), req.value("validateRequest", false));
     if (!r.ok()) {
       std::printf("FAIL %s: %s: expected %s reasons=%s errors=%s, got request error: %s\n",
                   file.c_str(), desc.c_str(), expected_decision.c_str(),
@@ -113,7 +130,7 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
       continue;
     }
     Authorize(**policies, **entities, *r, &response);
-    if (check_scan) {
+    if (run.check_scan) {
       // The index may only skip policies whose scope cannot match, so the
       // full scan must give the very same response.
       Authorize(**policies, **entities, *r, &scanned, scan_options);
@@ -151,14 +168,19 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
 
 int RunConformance(int argc, char** argv) {
   std::filesystem::path root = ".";
-  bool check_scan = false;
+  RunOptions run;
+  bool validation = false;
   std::vector<std::string> files;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--root" && i + 1 < argc) {
       root = argv[++i];
     } else if (a == "--check-scan") {
-      check_scan = true;
+      run.check_scan = true;
+    } else if (a == "--no-schema") {
+      run.use_schema = false;
+    } else if (a == "--validation") {
+      validation = true;
     } else if (a.rfind("--root=", 0) == 0) {
       root = a.substr(7);
     } else {
@@ -166,11 +188,12 @@ int RunConformance(int argc, char** argv) {
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "usage: arbiter conformance [--root DIR] [--check-scan] TEST.json...\n");
+    std::fprintf(stderr, "usage: arbiter conformance [--root DIR] [--check-scan] [--no-schema] [--validation] TEST.json...\n");
     return 1;
   }
+  if (validation) return RunValidationConformance(root.string(), files);
   Totals totals;
-  for (const std::string& f : files) RunFile(root, f, check_scan, &totals);
+  for (const std::string& f : files) RunFile(root, f, run, &totals);
   std::printf("%zu passed, %zu failed\n", totals.passed, totals.failed);
   std::fflush(stdout);
   return totals.failed == 0 ? 0 : 1;

@@ -125,8 +125,12 @@ const Json* EscapeBody(const Json& json, std::string_view key,
 // containers (sets, records, extension calls).
 class Converter {
  public:
-  Converter(const JsonOptions& options, const Where& where)
-      : options_(options), where_(where) {}
+  // `outer_depth`: levels of nesting already open around the value (when a
+  // schema-directed reader delegates a sub-value); they count toward
+  // options.max_depth.
+  Converter(const JsonOptions& options, const Where& where,
+            size_t outer_depth = 0)
+      : options_(options), where_(where), outer_depth_(outer_depth) {}
 
   absl::StatusOr<Value> Run(const Json& root) {
     absl::StatusOr<std::optional<Value>> first = Visit(root);
@@ -246,7 +250,7 @@ class Converter {
   }
 
   absl::Status Push(Frame f) {
-    if (stack_.size() + 1 > options_.max_depth) {
+    if (outer_depth_ + stack_.size() + 1 > options_.max_depth) {
       return absl::ResourceExhaustedError(Compose(
           where_, Path(stack_.size()),
           absl::StrCat("sets, records and extension calls nested deeper than ",
@@ -449,6 +453,7 @@ class Converter {
 
   const JsonOptions& options_;
   const Where& where_;
+  size_t outer_depth_;
   std::vector<Frame> stack_;
 };
 
@@ -469,8 +474,15 @@ std::string DottedPath(const std::vector<PathElem>& path, size_t from) {
 
 absl::StatusOr<Value> JsonToValue(const Json& json, const JsonOptions& options,
                                   const Where& where) {
+  return JsonToValueNested(json, options, where, 0);
+}
+
+absl::StatusOr<Value> JsonToValueNested(const Json& json,
+                                        const JsonOptions& options,
+                                        const Where& where,
+                                        size_t outer_depth) {
   try {
-    return Converter(options, where).Run(json);
+    return Converter(options, where, outer_depth).Run(json);
   } catch (const Json::exception& e) {
     return absl::InternalError(
         Compose(where, "", absl::StrCat("unexpected JSON error: ", e.what())));
@@ -511,6 +523,13 @@ absl::StatusOr<EntityUid> JsonToEntityUid(const Json& json, bool allow_string,
     return absl::InternalError(
         Compose(where, "", absl::StrCat("unexpected JSON error: ", e.what())));
   }
+}
+
+// --- Hooks for schema-directed reading (typed_json.cc) ----------------------
+
+std::string ComposeLocated(const Where& where, std::string_view path,
+                           std::string_view detail) {
+  return Compose(where, ToAbsl(path), ToAbsl(detail));
 }
 
 }  // namespace arbiter::internal

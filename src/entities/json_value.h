@@ -79,6 +79,20 @@ absl::StatusOr<Value> JsonToValue(const nlohmann::json& json,
                                   const JsonOptions& options,
                                   const Where& where);
 
+// JsonToValue for a value that sits inside `outer_depth` levels of nesting
+// already open (a schema-directed reader delegating a sub-value); those
+// levels count toward options.max_depth.
+absl::StatusOr<Value> JsonToValueNested(const nlohmann::json& json,
+                                        const JsonOptions& options,
+                                        const Where& where, size_t outer_depth);
+
+// The message for `detail` about the value at `path` inside `where`, in the
+// form every conversion error takes: "context: role `path`: detail" (empty
+// parts left out; with no role the path reads "at `path`"). `path` is the
+// whole path, as DottedPath renders it: where.name is not prepended.
+std::string ComposeLocated(const Where& where, std::string_view path,
+                           std::string_view detail);
+
 // Converts an entity reference: `{"type": "T", "id": "i"}` or
 // `{"__entity": {"type": "T", "id": "i"}}`; with `allow_string`, also a JSON
 // string in Cedar syntax, `T::"i"`.

@@ -4,7 +4,8 @@
 # data and compares the result with ratchet.txt. Run by ctest as
 # conformance_corpus and conformance_handwritten, or by hand:
 #
-#   cmake -DSUITE=corpus|handwritten -DARBITER=build/arbiter
+#   cmake -DSUITE=corpus|handwritten|corpus_validation|handwritten_validation
+#         -DARBITER=build/arbiter
 #         -DWORK_DIR=build/conformance -DRATCHET=tests/conformance/ratchet.txt
 #         [-DDEFAULT_DATA_DIR=../shared/cedar-conformance]
 #         -P tests/conformance/run_conformance.cmake
@@ -20,8 +21,13 @@
 # changes (WORK_DIR/corpus.stamp). A file lock serialises the two suites.
 #
 # corpus:      every corpus-tests/*.json except *.entities.json; fails if the
-#              passed count is below corpus_requests_passed.
+#              passed count is below corpus_requests_passed. Also requires
+#              the index and the full scan to agree (--check-scan).
 # handwritten: the `handwritten=` entries; fails on any failed request.
+# corpus_validation, handwritten_validation: the same files, counted once
+#              each, passing when the validator's verdict equals
+#              `shouldValidate` (--validation); the corpus count is ratcheted
+#              by corpus_validation_passed, the handwritten ones must all pass.
 #
 # The CLI ends its output with the line `N passed, M failed`. The full output
 # is kept in WORK_DIR/<suite>.log.
@@ -33,7 +39,7 @@ foreach(var SUITE ARBITER WORK_DIR RATCHET)
     message(FATAL_ERROR "run_conformance.cmake: -D${var}=... is required")
   endif()
 endforeach()
-if(NOT SUITE MATCHES "^(corpus|handwritten)$")
+if(NOT SUITE MATCHES "^(corpus|handwritten)(_validation)?$")
   message(FATAL_ERROR "run_conformance.cmake: unknown SUITE `${SUITE}`")
 endif()
 # Relative paths are taken from the current folder; the CLI runs in WORK_DIR.
@@ -74,6 +80,7 @@ endif()
 # --- The ratchet ---------------------------------------------------------------
 
 set(ratchet_corpus "")
+set(ratchet_validation "")
 set(handwritten "")
 file(STRINGS "${RATCHET}" ratchet_lines)
 foreach(line IN LISTS ratchet_lines)
@@ -83,6 +90,8 @@ foreach(line IN LISTS ratchet_lines)
   endif()
   if(line MATCHES "^corpus_requests_passed[ \t]*=[ \t]*([0-9]+)$")
     set(ratchet_corpus "${CMAKE_MATCH_1}")
+  elseif(line MATCHES "^corpus_validation_passed[ \t]*=[ \t]*([0-9]+)$")
+    set(ratchet_validation "${CMAKE_MATCH_1}")
   elseif(line MATCHES "^handwritten[ \t]*=[ \t]*(.+)$")
     list(APPEND handwritten "${CMAKE_MATCH_1}")
   else()
@@ -91,6 +100,13 @@ foreach(line IN LISTS ratchet_lines)
 endforeach()
 if(ratchet_corpus STREQUAL "")
   message(FATAL_ERROR "conformance: ${RATCHET} has no corpus_requests_passed=")
+endif()
+if(ratchet_validation STREQUAL "")
+  message(FATAL_ERROR "conformance: ${RATCHET} has no corpus_validation_passed=")
+endif()
+set(mode_flags --check-scan)
+if(SUITE MATCHES "_validation$")
+  set(mode_flags --validation)
 endif()
 
 # --- Stage the data into WORK_DIR ---------------------------------------------
@@ -129,7 +145,7 @@ file(LOCK "${WORK_DIR}/.lock" RELEASE)
 # --- Which tests ---------------------------------------------------------------
 
 set(test_files "")
-if(SUITE STREQUAL "corpus")
+if(SUITE MATCHES "^corpus")
   file(GLOB test_files RELATIVE "${WORK_DIR}" "${WORK_DIR}/corpus-tests/*.json")
   list(FILTER test_files EXCLUDE REGEX "\\.entities\\.json$")
   if(test_files STREQUAL "")
@@ -166,7 +182,7 @@ list(LENGTH test_files file_count)
 message(STATUS "conformance_${SUITE}: ${file_count} test files, root "
   "${WORK_DIR}")
 execute_process(
-  COMMAND "${ARBITER}" conformance --root "${WORK_DIR}" --check-scan ${test_files}
+  COMMAND "${ARBITER}" conformance --root "${WORK_DIR}" ${mode_flags} ${test_files}
   WORKING_DIRECTORY "${WORK_DIR}"
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE output
@@ -220,7 +236,18 @@ if(NOT rc MATCHES "^[0-9]+$")
     "`${summary}`; output in ${log}")
 endif()
 
-if(SUITE STREQUAL "corpus")
+if(SUITE STREQUAL "corpus_validation")
+  message(NOTICE "conformance_corpus_validation: ${passed} passed, ${failed} "
+    "failed (ratchet: corpus_validation_passed=${ratchet_validation})")
+  if(passed LESS ratchet_validation)
+    message(FATAL_ERROR "conformance_corpus_validation: regression: ${passed} "
+      "passed, below the ratchet of ${ratchet_validation} "
+      "(tests/conformance/ratchet.txt)")
+  elseif(passed GREATER ratchet_validation)
+    message(NOTICE "conformance_corpus_validation: better than the ratchet; "
+      "set corpus_validation_passed=${passed} in tests/conformance/ratchet.txt")
+  endif()
+elseif(SUITE STREQUAL "corpus")
   message(NOTICE "conformance_corpus: ${passed} passed, ${failed} failed "
     "(ratchet: corpus_requests_passed=${ratchet_corpus})")
   if(passed LESS ratchet_corpus)
