@@ -306,16 +306,14 @@ absl::Status CheckConforms(const Value& value, const SchemaType& type,
 
 bool Conforms(const Value& value, const SchemaType& type,
               const SchemaModel& model) {
-  static const Where kNowhere;
-  return Checker(model, kNowhere).Run(value, type).ok();
+  static const Where* const kNowhere = new Where();  // leaked on purpose
+  return Checker(model, *kNowhere).Run(value, type).ok();
 }
 
 }  // namespace arbiter::internal
 
 namespace arbiter {
 namespace {
-
-using internal::EntityTypeInfo;
 
 std::string TypeList(const std::vector<Symbol>& types) {
   return absl::StrJoin(types, ", ", [](std::string* out, Symbol s) {
