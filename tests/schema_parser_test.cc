@@ -8,12 +8,11 @@
 // the oracle for what is accepted and how names resolve.
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "absl/status/status.h"
 #include "arbiter/schema.h"
@@ -28,8 +27,8 @@ using internal::EntityTypeInfo;
 using internal::SchemaType;
 using internal::SchemaTypePtr;
 
-std::shared_ptr<const Schema> MustParse(std::string_view text,
-                                        const SchemaParseOptions& options = {}) {
+std::shared_ptr<const Schema> MustParse(
+    std::string_view text, const SchemaParseOptions& options = {}) {
   auto s = Schema::Parse(text, options);
   INFO("schema: " << text);
   if (!s.ok()) INFO("status: " << std::string(s.status().message()));
@@ -38,7 +37,8 @@ std::shared_ptr<const Schema> MustParse(std::string_view text,
 }
 
 // The full error text for a schema that must fail.
-std::string Errors(std::string_view text, const SchemaParseOptions& options = {}) {
+std::string Errors(std::string_view text,
+                   const SchemaParseOptions& options = {}) {
   auto s = Schema::Parse(text, options);
   INFO("schema: " << text);
   REQUIRE_FALSE(s.ok());
@@ -47,11 +47,12 @@ std::string Errors(std::string_view text, const SchemaParseOptions& options = {}
 }
 
 // Checks that `text` fails with `message` at `line:column`.
-void FailsAt(std::string_view text, std::string_view where, std::string_view message) {
+void FailsAt(std::string_view text, std::string_view where,
+             std::string_view message) {
   std::string errors = Errors(text);
   INFO("errors: " << errors);
-  CHECK_THAT(errors, Contains("<schema>:" + std::string(where) + ": error: " +
-                              std::string(message)));
+  CHECK_THAT(errors, Contains("<schema>:" + std::string(where) +
+                              ": error: " + std::string(message)));
 }
 
 const EntityTypeInfo& Ent(const Schema& s, std::string_view name) {
@@ -61,7 +62,8 @@ const EntityTypeInfo& Ent(const Schema& s, std::string_view name) {
   return *e;
 }
 
-const ActionInfo& Act(const Schema& s, std::string_view type, std::string_view id) {
+const ActionInfo& Act(const Schema& s, std::string_view type,
+                      std::string_view id) {
   const ActionInfo* a = s.model().FindAction(EntityUid::Of(type, id));
   INFO("action " << type << "::" << id);
   REQUIRE(a != nullptr);
@@ -74,24 +76,34 @@ std::string T(const SchemaTypePtr& t) {
   if (t == nullptr) return "null";
   using K = SchemaType::Kind;
   switch (t->kind) {
-    case K::kBool: return "Bool";
-    case K::kLong: return "Long";
-    case K::kString: return "String";
-    case K::kIpAddr: return "ipaddr";
-    case K::kDecimal: return "decimal";
-    case K::kDatetime: return "datetime";
-    case K::kDuration: return "duration";
-    case K::kEntity: return "entity " + std::string(t->entity_type.str());
-    case K::kSet: return "Set<" + T(t->element) + ">";
+    case K::kBool:
+      return "Bool";
+    case K::kLong:
+      return "Long";
+    case K::kString:
+      return "String";
+    case K::kIpAddr:
+      return "ipaddr";
+    case K::kDecimal:
+      return "decimal";
+    case K::kDatetime:
+      return "datetime";
+    case K::kDuration:
+      return "duration";
+    case K::kEntity:
+      return "entity " + std::string(t->entity_type.str());
+    case K::kSet:
+      return "Set<" + T(t->element) + ">";
     case K::kRecord: {
       std::vector<std::string> attrs;
       for (const auto& [name, attr] : t->attrs) {
-        attrs.push_back(std::string(name.str()) + (attr.required ? ": " : "?: ") +
-                        T(attr.type));
+        attrs.push_back(std::string(name.str()) +
+                        (attr.required ? ": " : "?: ") + T(attr.type));
       }
       std::sort(attrs.begin(), attrs.end());
       std::string out = "{";
-      for (size_t i = 0; i < attrs.size(); ++i) out += (i ? ", " : "") + attrs[i];
+      for (size_t i = 0; i < attrs.size(); ++i)
+        out += (i ? ", " : "") + attrs[i];
       return out + "}";
     }
   }
@@ -128,7 +140,8 @@ std::vector<std::string> SortedUids(const Set& v) {
 
 using Strs = std::vector<std::string>;
 
-// --- Entity types ----------------------------------------------------------------
+// --- Entity types
+// ----------------------------------------------------------------
 
 TEST_CASE("schema text: entity declarations", "[schema_parser]") {
   auto s = MustParse(R"(
@@ -159,16 +172,19 @@ TEST_CASE("schema text: entity declarations", "[schema_parser]") {
 }
 
 TEST_CASE("schema text: entity declaration errors", "[schema_parser]") {
-  FailsAt("entity A {\n  x: Long\n}", "3:2", "expected `;`, found end of input");
+  FailsAt("entity A {\n  x: Long\n}", "3:2",
+          "expected `;`, found end of input");
   FailsAt("entity A { x: Long, , };", "1:21",
           "expected an attribute name or `}`, found `,`");
   FailsAt("entity in;", "1:8", "`in` is a reserved identifier");
   FailsAt("entity A { if: Long };", "1:12", "`if` is a reserved identifier");
   FailsAt("entity A = B;", "1:12", "expected `{` after `=`, found `B`");
   FailsAt("entity A tags Long = {};", "1:20", "expected `;`, found `=`");
-  FailsAt("entity A in [B,];", "1:16", "expected an entity type name, found `]`");
+  FailsAt("entity A in [B,];", "1:16",
+          "expected an entity type name, found `]`");
   // A quoted reserved word is an attribute name like any other.
-  CHECK(Attr(Ent(*MustParse(R"(entity A { "in": Long };)"), "A"), "in") == "Long");
+  CHECK(Attr(Ent(*MustParse(R"(entity A { "in": Long };)"), "A"), "in") ==
+        "Long");
 }
 
 TEST_CASE("schema text: repeated attribute keeps the last, as in Cedar",
@@ -182,7 +198,9 @@ TEST_CASE("schema text: enumerated entity types", "[schema_parser]") {
                         entity Pixel in [Color] { c: Color };)");
   const EntityTypeInfo& c = Ent(*s, "Color");
   REQUIRE(c.enum_ids.has_value());
-  CHECK(*c.enum_ids == Strs{"red", "green", "bl\xc3\xbc" "e"});
+  CHECK(*c.enum_ids == Strs{"red", "green",
+                            "bl\xc3\xbc"
+                            "e"});
   CHECK(T(c.shape) == "{}");
   CHECK(SortedNames(Ent(*s, "Pixel").ancestors) == Strs{"Color"});
   FailsAt("entity E enum [];", "1:16", "expected a string literal, found `]`");
@@ -209,7 +227,8 @@ TEST_CASE("schema text: entity hierarchy closure, cycles allowed",
           "entity type");
 }
 
-// --- Namespaces ------------------------------------------------------------------
+// --- Namespaces
+// ------------------------------------------------------------------
 
 TEST_CASE("schema text: namespaces qualify declarations", "[schema_parser]") {
   auto s = MustParse(R"(
@@ -240,11 +259,13 @@ TEST_CASE("schema text: namespace errors", "[schema_parser]") {
           "expected `entity`, `action` or `type`, found `namespace`");
   FailsAt("namespace A::__cedar { entity E; }", "1:11",
           "use of the reserved `__cedar` namespace");
-  FailsAt("namespace N { entity A; ", "1:25", "expected `}` closing namespace `N`");
+  FailsAt("namespace N { entity A; ", "1:25",
+          "expected `}` closing namespace `N`");
   FailsAt("namespace N::in { }", "1:14", "`in` is a reserved identifier");
 }
 
-// --- Common types ----------------------------------------------------------------
+// --- Common types
+// ----------------------------------------------------------------
 
 TEST_CASE("schema text: common types are inlined", "[schema_parser]") {
   auto s = MustParse(R"(
@@ -261,7 +282,8 @@ TEST_CASE("schema text: common types are inlined", "[schema_parser]") {
   CHECK(Attr(Ent(*s, "App::User"), "p") ==
         "{boss?: entity App::User, name: String, tags: Set<{key: String}>}");
   CHECK(T(Act(*s, "App::Action", "act").context) ==
-        "{who: {boss?: entity App::User, name: String, tags: Set<{key: String}>}}");
+        "{who: {boss?: entity App::User, name: String, tags: Set<{key: "
+        "String}>}}");
 }
 
 TEST_CASE("schema text: common type errors", "[schema_parser]") {
@@ -269,19 +291,25 @@ TEST_CASE("schema text: common type errors", "[schema_parser]") {
           "cycle in common type references: `A` -> `B` -> `A`");
   FailsAt("type A = A;", "1:6", "cycle in common type references: `A` -> `A`");
   FailsAt("type Long = String;", "1:6",
-          "`Long` is a reserved schema keyword and cannot be the name of a common type");
-  FailsAt("type Record = String;", "1:6", "`Record` is a reserved schema keyword");
-  FailsAt("type T = Long;\ntype T = String;", "2:6", "common type `T` is declared twice");
+          "`Long` is a reserved schema keyword and cannot be the name of a "
+          "common type");
+  FailsAt("type Record = String;", "1:6",
+          "`Record` is a reserved schema keyword");
+  FailsAt("type T = Long;\ntype T = String;", "2:6",
+          "common type `T` is declared twice");
   FailsAt("type T = Nope;", "1:10",
-          "failed to resolve type `Nope`: `Nope` has not been declared as a common or "
+          "failed to resolve type `Nope`: `Nope` has not been declared as a "
+          "common or "
           "entity type");
   FailsAt("type T Long;", "1:8", "expected `=`, found `Long`");
   FailsAt("type T = Set<Long;", "1:18", "expected `>`, found `;`");
 }
 
-// --- Types -----------------------------------------------------------------------
+// --- Types
+// -----------------------------------------------------------------------
 
-TEST_CASE("schema text: primitive, extension and __cedar types", "[schema_parser]") {
+TEST_CASE("schema text: primitive, extension and __cedar types",
+          "[schema_parser]") {
   auto s = MustParse(R"(
     entity A {
       l: Long, s: String, b: Bool,
@@ -305,10 +333,12 @@ TEST_CASE("schema text: primitive, extension and __cedar types", "[schema_parser
   FailsAt("entity A { x: __cedar::Foo };", "1:15",
           "failed to resolve type `__cedar::Foo`");
   FailsAt("entity A { x: Set<> };", "1:19", "expected a type, found `>`");
-  FailsAt("entity A { x: Set<Long> ;", "1:25", "expected `,` or `}`, found `;`");
+  FailsAt("entity A { x: Set<Long> ;", "1:25",
+          "expected `,` or `}`, found `;`");
 }
 
-TEST_CASE("schema text: declarations shadow builtin type names", "[schema_parser]") {
+TEST_CASE("schema text: declarations shadow builtin type names",
+          "[schema_parser]") {
   // The documented example: priority is common type, entity type, builtin.
   auto s = MustParse(R"(
     namespace Demo {
@@ -322,7 +352,8 @@ TEST_CASE("schema text: declarations shadow builtin type names", "[schema_parser
   CHECK(Attr(host, "bandwidth") == "decimal");
   CHECK(Attr(Ent(*s, "Demo::String"), "groups") == "Set<String>");
   // An entity type `Long` in the empty namespace takes the name everywhere.
-  auto t = MustParse("entity Long; namespace N { entity A { x: Long, y: __cedar::Long }; }");
+  auto t = MustParse(
+      "entity Long; namespace N { entity A { x: Long, y: __cedar::Long }; }");
   CHECK(Attr(Ent(*t, "N::A"), "x") == "entity Long");
   CHECK(Attr(Ent(*t, "N::A"), "y") == "Long");
 }
@@ -347,10 +378,12 @@ TEST_CASE("schema text: name resolution order", "[schema_parser]") {
   CHECK(T(x.tags) == "String");
   CHECK(Names(Ent(*s, "N::Y").member_of) == Strs{"N::E"});
   FailsAt("namespace N { entity A { x: B }; }", "1:29",
-          "failed to resolve type `B`: neither `N::B` nor `B` has been declared as a "
+          "failed to resolve type `B`: neither `N::B` nor `B` has been "
+          "declared as a "
           "common or entity type");
   FailsAt("type T = Long;\nentity A in [T];", "2:14",
-          "failed to resolve type `T`: `T` has not been declared as an entity type");
+          "failed to resolve type `T`: `T` has not been declared as an entity "
+          "type");
 }
 
 TEST_CASE("schema text: nesting depth limit", "[schema_parser]") {
@@ -359,23 +392,27 @@ TEST_CASE("schema text: nesting depth limit", "[schema_parser]") {
   CHECK(Schema::Parse("entity A { x: Set<Set<Long>> };", o).ok());  // 3 levels
   auto s = Schema::Parse("entity A { x: Set<Set<Set<Long>>> };", o);
   REQUIRE_FALSE(s.ok());
-  CHECK_THAT(std::string(s.status().message()),
-             Contains("1:23: error: type nesting exceeds the limit of 3 levels"));
+  CHECK_THAT(
+      std::string(s.status().message()),
+      Contains("1:23: error: type nesting exceeds the limit of 3 levels"));
   // Inlining common types counts too.
   auto t = Schema::Parse("type A = Set<Set<Long>>; entity E { x: Set<A> };", o);
   REQUIRE_FALSE(t.ok());
   CHECK_THAT(std::string(t.status().message()),
-             Contains("type nesting exceeds the limit of 3 levels (with common types inlined)"));
+             Contains("type nesting exceeds the limit of 3 levels (with common "
+                      "types inlined)"));
   // The default limit stops a pathological input without recursing deeply.
   std::string deep = "entity A { x: ";
   for (int i = 0; i < 10000; ++i) deep += "Set<";
   deep += "Long";
   for (int i = 0; i < 10000; ++i) deep += ">";
   deep += " };";
-  CHECK_THAT(Errors(deep), Contains("type nesting exceeds the limit of 64 levels"));
+  CHECK_THAT(Errors(deep),
+             Contains("type nesting exceeds the limit of 64 levels"));
 }
 
-// --- Actions ---------------------------------------------------------------------
+// --- Actions
+// ---------------------------------------------------------------------
 
 TEST_CASE("schema text: action declarations", "[schema_parser]") {
   auto s = MustParse(R"(
@@ -392,8 +429,10 @@ TEST_CASE("schema text: action declarations", "[schema_parser]") {
     action legacy appliesTo { principal: User, resource: Doc } attributes {};
   )");
   const ActionInfo& view = Act(*s, "Action", "view doc");
-  CHECK(SortedUids(view.member_of) == Strs{"Action::\"all\"", "Action::\"read\""});
-  CHECK(SortedUids(view.ancestors) == Strs{"Action::\"all\"", "Action::\"read\""});
+  CHECK(SortedUids(view.member_of) ==
+        Strs{"Action::\"all\"", "Action::\"read\""});
+  CHECK(SortedUids(view.ancestors) ==
+        Strs{"Action::\"all\"", "Action::\"read\""});
   CHECK(Names(view.principal_types) == Strs{"User"});
   CHECK(Names(view.resource_types) == Strs{"Doc"});
   CHECK(T(view.context) == "{authenticated: Bool}");
@@ -431,43 +470,58 @@ TEST_CASE("schema text: actions across namespaces", "[schema_parser]") {
 
 TEST_CASE("schema text: action errors", "[schema_parser]") {
   FailsAt("action a in [b];", "1:14",
-          "undeclared action `Action::\"b\"`: `Action::\"b\"` has not been declared as an "
+          "undeclared action `Action::\"b\"`: `Action::\"b\"` has not been "
+          "declared as an "
           "action");
   FailsAt("namespace N { action a in b; }", "1:27",
           "undeclared action `Action::\"b\"`: neither `N::Action::\"b\"` nor "
           "`Action::\"b\"` has been declared as an action");
   FailsAt("action a in [b];\naction b in [c];\naction c in [a];", "1:8",
           "cycle in action hierarchy containing `Action::\"a\"`");
-  FailsAt("action a in a;", "1:8", "cycle in action hierarchy containing `Action::\"a\"`");
+  FailsAt("action a in a;", "1:8",
+          "cycle in action hierarchy containing `Action::\"a\"`");
   FailsAt("entity U;\naction a appliesTo { principal: U };", "2:8",
           "missing `resource` declaration in `appliesTo` of action `a`");
-  FailsAt("entity U;\naction a appliesTo { principal: [], resource: U };", "2:22",
-          "`principal` of action `a` is `[]`: it must name at least one entity type");
-  FailsAt("entity U;\naction a appliesTo { principal: U, principal: U, resource: U };",
-          "2:36", "duplicate `principal` declaration in action `a`");
+  FailsAt("entity U;\naction a appliesTo { principal: [], resource: U };",
+          "2:22",
+          "`principal` of action `a` is `[]`: it must name at least one entity "
+          "type");
+  FailsAt(
+      "entity U;\naction a appliesTo { principal: U, principal: U, resource: U "
+      "};",
+      "2:36", "duplicate `principal` declaration in action `a`");
   FailsAt("entity U;\naction a appliesTo { };", "2:22",
           "expected `principal`, `resource` or `context`, found `}`");
-  FailsAt("type C = Long;\nentity U;\naction a appliesTo { principal: U, resource: U, "
-          "context: C };",
-          "3:58", "the context of action `Action::\"a\"` must be a record type");
-  FailsAt("entity U;\naction a appliesTo { principal: U, resource: U, context: U };",
-          "2:58", "failed to resolve type `U`: `U` has not been declared as a common type");
+  FailsAt(
+      "type C = Long;\nentity U;\naction a appliesTo { principal: U, resource: "
+      "U, "
+      "context: C };",
+      "3:58", "the context of action `Action::\"a\"` must be a record type");
+  FailsAt(
+      "entity U;\naction a appliesTo { principal: U, resource: U, context: U "
+      "};",
+      "2:58",
+      "failed to resolve type `U`: `U` has not been declared as a common type");
   FailsAt("action a in [N::Action];", "1:23",
           "expected `::` and an action id after `N::Action`, found `]`");
   FailsAt("action a, a;", "1:11", "action `Action::\"a\"` is declared twice");
   FailsAt("action in;", "1:8", "`in` is a reserved identifier");
 }
 
-// --- Declarations ----------------------------------------------------------------
+// --- Declarations
+// ----------------------------------------------------------------
 
 TEST_CASE("schema text: declaration rules", "[schema_parser]") {
   FailsAt("entity A;\nentity A;", "2:8", "entity type `A` is declared twice");
-  FailsAt("entity A;\nnamespace N { entity A; }", "2:22",
-          "definition of `N::A` illegally shadows the existing definition of `A`");
-  FailsAt("type A = Long;\nnamespace N { entity A; }", "2:22",
-          "definition of `N::A` illegally shadows the existing definition of `A`");
+  FailsAt(
+      "entity A;\nnamespace N { entity A; }", "2:22",
+      "definition of `N::A` illegally shadows the existing definition of `A`");
+  FailsAt(
+      "type A = Long;\nnamespace N { entity A; }", "2:22",
+      "definition of `N::A` illegally shadows the existing definition of `A`");
   FailsAt("action a;\nnamespace N { action a; }", "2:22",
-          "definition of `N::Action::\"a\"` illegally shadows the existing definition "
+          "definition of `N::Action::\"a\"` illegally shadows the existing "
+          "definition "
           "of `Action::\"a\"`");
   FailsAt("namespace N { entity Action; }", "1:22",
           "`Action` cannot be declared as an entity type");
@@ -475,10 +529,12 @@ TEST_CASE("schema text: declaration rules", "[schema_parser]") {
   // An entity type and a common type may share a name in one namespace.
   CHECK(Schema::Parse("entity E; type E = Long;").ok());
   // Names in different namespaces do not clash.
-  CHECK(Schema::Parse("namespace A { entity E; } namespace B { entity E; }").ok());
+  CHECK(Schema::Parse("namespace A { entity E; } namespace B { entity E; }")
+            .ok());
 }
 
-// --- Annotations and comments ------------------------------------------------------
+// --- Annotations and comments
+// ------------------------------------------------------
 
 TEST_CASE("schema text: annotations and comments", "[schema_parser]") {
   auto s = MustParse(R"(
@@ -500,42 +556,51 @@ TEST_CASE("schema text: annotations and comments", "[schema_parser]") {
   CHECK_THAT(printed, Contains("@doc(\"the app\")\n@version\nnamespace App {"));
   CHECK_THAT(printed, Contains("    @doc(\"the name\")\n    name: String"));
   CHECK_THAT(printed, Contains("@doc(\"top\")\nentity Top;"));
-  FailsAt("@doc(\"a\") @doc(\"b\") entity A;", "1:12", "duplicate annotation: `@doc`");
+  FailsAt("@doc(\"a\") @doc(\"b\") entity A;", "1:12",
+          "duplicate annotation: `@doc`");
   FailsAt("@doc(1) entity A;", "1:6", "expected a string literal, found `1`");
-  FailsAt("entity A { @doc(\"x\") };", "1:22", "expected an attribute name or `}`");
+  FailsAt("entity A { @doc(\"x\") };", "1:22",
+          "expected an attribute name or `}`");
 }
 
-// --- Errors, recovery, limits -------------------------------------------------------
+// --- Errors, recovery, limits
+// -------------------------------------------------------
 
-TEST_CASE("schema text: every error is reported, each located", "[schema_parser]") {
+TEST_CASE("schema text: every error is reported, each located",
+          "[schema_parser]") {
   std::string errors = Errors(
-      "entity A { x: Long ;\n"     // 1: missing `}`
-      "entity B in [C];\n"          // 2: fine syntactically
-      "action a appliesTo {};\n"    // 3
-      "type = Long;\n"              // 4
+      "entity A { x: Long ;\n"    // 1: missing `}`
+      "entity B in [C];\n"        // 2: fine syntactically
+      "action a appliesTo {};\n"  // 3
+      "type = Long;\n"            // 4
       "entity D;\n");
   INFO(errors);
   CHECK_THAT(errors, Contains("3 schema errors"));
-  CHECK_THAT(errors, Contains("<schema>:1:20: error: expected `,` or `}`, found `;`\n"
-                              "entity A { x: Long ;\n"
-                              "                   ^"));
+  CHECK_THAT(errors,
+             Contains("<schema>:1:20: error: expected `,` or `}`, found `;`\n"
+                      "entity A { x: Long ;\n"
+                      "                   ^"));
   CHECK_THAT(errors, Contains("<schema>:3:21: error: expected `principal`"));
-  CHECK_THAT(errors, Contains("<schema>:4:6: error: expected a type name, found `=`"));
+  CHECK_THAT(errors,
+             Contains("<schema>:4:6: error: expected a type name, found `=`"));
   // Resolution errors are all reported too (when the text parses).
-  std::string resolve = Errors("entity A in [X];\nentity B { y: Y };\naction c in d;");
+  std::string resolve =
+      Errors("entity A in [X];\nentity B { y: Y };\naction c in d;");
   CHECK_THAT(resolve, Contains("3 schema errors"));
   CHECK_THAT(resolve, Contains("<schema>:1:14:"));
   CHECK_THAT(resolve, Contains("<schema>:2:15:"));
   CHECK_THAT(resolve, Contains("<schema>:3:13:"));
 }
 
-TEST_CASE("schema text: file name, size and error-count limits", "[schema_parser]") {
+TEST_CASE("schema text: file name, size and error-count limits",
+          "[schema_parser]") {
   SchemaParseOptions o;
   o.file_name = "app.cedarschema";
   auto s = Schema::Parse("entity;", o);
   REQUIRE_FALSE(s.ok());
-  CHECK_THAT(std::string(s.status().message()),
-             Contains("app.cedarschema:1:7: error: expected an entity type name"));
+  CHECK_THAT(
+      std::string(s.status().message()),
+      Contains("app.cedarschema:1:7: error: expected an entity type name"));
 
   SchemaParseOptions small;
   small.max_source_bytes = 10;
@@ -555,11 +620,27 @@ TEST_CASE("schema text: file name, size and error-count limits", "[schema_parser
 
 TEST_CASE("schema text: garbage never crashes", "[schema_parser]") {
   const char* inputs[] = {
-      "", "   // only a comment", "}", "}}}{{{", ";;;", "namespace", "namespace {",
-      "entity", "entity A in", "entity A in [", "action \"unterminated",
-      "type T = {", "@", "@doc(", "\x01\x02\xff\xfe", "entity A { a: Set<Set<Set<",
-      "namespace N { entity A { x: Long } entity B; }", "action a appliesTo { principal",
-      "entity A = { \"\\u{110000}\": Long };", "entity A enum [\"x\", ];", "= ? = ?",
+      "",
+      "   // only a comment",
+      "}",
+      "}}}{{{",
+      ";;;",
+      "namespace",
+      "namespace {",
+      "entity",
+      "entity A in",
+      "entity A in [",
+      "action \"unterminated",
+      "type T = {",
+      "@",
+      "@doc(",
+      "\x01\x02\xff\xfe",
+      "entity A { a: Set<Set<Set<",
+      "namespace N { entity A { x: Long } entity B; }",
+      "action a appliesTo { principal",
+      "entity A = { \"\\u{110000}\": Long };",
+      "entity A enum [\"x\", ];",
+      "= ? = ?",
   };
   for (const char* in : inputs) {
     auto s = Schema::Parse(in);
@@ -574,8 +655,9 @@ TEST_CASE("schema: SchemaType::FindAttr", "[schema_parser]") {
   auto s = MustParse("entity A { b: Long, a?: String, c: Bool };");
   const SchemaType& shape = *Ent(*s, "A").shape;
   REQUIRE(shape.attrs.size() == 3);
-  CHECK(std::is_sorted(shape.attrs.begin(), shape.attrs.end(),
-                       [](const auto& x, const auto& y) { return x.first < y.first; }));
+  CHECK(std::is_sorted(
+      shape.attrs.begin(), shape.attrs.end(),
+      [](const auto& x, const auto& y) { return x.first < y.first; }));
   const internal::RecordAttr* a = shape.FindAttr(Symbol::Intern("a"));
   REQUIRE(a != nullptr);
   CHECK_FALSE(a->required);

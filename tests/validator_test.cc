@@ -281,6 +281,26 @@ TEST_CASE("validator: short-circuiting hides unreachable errors", "[validator]")
                     "principal, action, resource is Photo"));
 }
 
+TEST_CASE("validator: the action hierarchy decides `action in`", "[validator]") {
+  // `edit` is in `view` and applies to Docs, which have no `owner`.
+  EXPECT_VALID(When("resource.owner == principal",
+                    "principal, action == Action::\"view\", resource"));
+  EXPECT_ERROR(When("resource.owner == principal",
+                    "principal, action in [Action::\"view\"], resource"),
+               "unsafe_attribute_access", "attribute `owner` on entity type `Doc`");
+  EXPECT_ERROR(When("action in Action::\"view\" && resource.owner == principal",
+                    "principal, action, resource"),
+               "unsafe_attribute_access", "attribute `owner` on entity type `Doc`");
+}
+
+TEST_CASE("validator: `is` and `in` need entities", "[validator]") {
+  EXPECT_ERROR(When("principal.level is User"), "unexpected_type",
+               "expected __cedar::internal::AnyEntity but saw Long (Cedar only supports "
+               "run time type tests for entities)");
+  EXPECT_ERROR(When("principal.level in principal"), "unexpected_type",
+               "expected __cedar::internal::AnyEntity but saw Long");
+}
+
 TEST_CASE("validator: templates and linked policies", "[validator]") {
   PolicySetBuilder b;
   REQUIRE(b.AddPolicy("t0", R"(permit(principal in ?principal, action, resource)

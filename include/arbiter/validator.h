@@ -54,9 +54,10 @@ struct ValidationResult {
 };
 
 struct ValidateOptions {
-  // Cedar 4.10 (which produced the conformance corpus) reports "policy is
-  // impossible" and "unable to find an applicable action" as errors; later
-  // versions demote them to warnings. Default: true (errors).
+  // Whether "unable to find an applicable action given the policy scope
+  // constraints" is an error. Cedar 4.10, which produced the conformance
+  // corpus, reports it as an error; later versions demote it to a warning.
+  // ("policy is impossible" is a warning in both.) Default: true (error).
   bool impossible_policy_is_error = true;
 };
 

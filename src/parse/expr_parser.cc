@@ -521,7 +521,11 @@ Node Parser::ParsePrimary() {
       return Node{std::move(e), 1};
     }
     case Tok::kIdent:
-      if (t.text == "if") return ParseExpr();
+      if (t.text == "if") {
+        // As in Cedar, `if` is an expression of its own, not an operand:
+        // `1 + if c then 1 else 2` needs parentheses.
+        return Fail("`if` expressions used as operands must be parenthesized");
+      }
       return ParseNameExpr();
     case Tok::kLParen: {
       Next();

@@ -26,8 +26,9 @@ using internal::SchemaSource;
 using internal::SrcLoc;
 
 struct SchemaBuilderAccess {
-  static std::shared_ptr<const Schema> Make(std::shared_ptr<const SchemaModel> model,
-                                            std::shared_ptr<const SchemaSource> source) {
+  static std::shared_ptr<const Schema> Make(
+      std::shared_ptr<const SchemaModel> model,
+      std::shared_ptr<const SchemaSource> source) {
     std::shared_ptr<Schema> schema(new Schema());
     schema->model_ = std::move(model);
     schema->source_ = std::move(source);
@@ -37,7 +38,8 @@ struct SchemaBuilderAccess {
 
 namespace {
 
-absl::Status ErrorsToStatus(std::string_view text, const SchemaParseOptions& options,
+absl::Status ErrorsToStatus(std::string_view text,
+                            const SchemaParseOptions& options,
                             const std::vector<SchemaError>& errors) {
   std::string msg = absl::StrFormat("%d schema error%s", errors.size(),
                                     errors.size() == 1 ? "" : "s");
@@ -46,7 +48,8 @@ absl::Status ErrorsToStatus(std::string_view text, const SchemaParseOptions& opt
     std::string message = e.message;
     if (offset == SrcLoc::kNoOffset) {
       offset = internal::LocateJsonPointer(text, e.loc.path);
-      if (!e.loc.path.empty()) message = absl::StrCat("at `", e.loc.path, "`: ", message);
+      if (!e.loc.path.empty())
+        message = absl::StrCat("at `", e.loc.path, "`: ", message);
     }
     if (offset == SrcLoc::kNoOffset) {
       absl::StrAppend(&msg, "\n", options.file_name, ": error: ", message);
@@ -59,12 +62,11 @@ absl::Status ErrorsToStatus(std::string_view text, const SchemaParseOptions& opt
   return absl::InvalidArgumentError(msg);
 }
 
-using Parser = bool (*)(std::string_view, const SchemaParseOptions&, SchemaSource*,
-                        std::vector<SchemaError>*);
+using Parser = bool (*)(std::string_view, const SchemaParseOptions&,
+                        SchemaSource*, std::vector<SchemaError>*);
 
-absl::StatusOr<std::shared_ptr<const Schema>> Build(std::string_view text,
-                                                    const SchemaParseOptions& options,
-                                                    Parser parse) {
+absl::StatusOr<std::shared_ptr<const Schema>> Build(
+    std::string_view text, const SchemaParseOptions& options, Parser parse) {
   auto source = std::make_shared<SchemaSource>();
   std::vector<SchemaError> errors;
   if (!parse(text, options, source.get(), &errors)) {

@@ -14,10 +14,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -78,8 +77,9 @@ class DomBuilder {
   bool parse_error(std::size_t position, const std::string&,
                    const nlohmann::detail::exception& ex) {
     failed_ = true;
-    error_ = SchemaError{SrcLoc::At(static_cast<uint32_t>(position > 0 ? position - 1 : 0)),
-                         DescribeSyntaxError(ex)};
+    error_ = SchemaError{
+        SrcLoc::At(static_cast<uint32_t>(position > 0 ? position - 1 : 0)),
+        DescribeSyntaxError(ex)};
     return false;
   }
 
@@ -166,13 +166,15 @@ enum class TypeSite {
 
 class JsonSchemaReader {
  public:
-  JsonSchemaReader(const SchemaParseOptions& options, std::vector<SchemaError>* errors)
+  JsonSchemaReader(const SchemaParseOptions& options,
+                   std::vector<SchemaError>* errors)
       : options_(options), errors_(errors) {}
 
   void ReadSchema(const Json& root, SchemaSource* out) {
     if (!root.is_object()) {
-      Error("", "a JSON schema must be an object mapping namespace names to "
-                "namespace definitions");
+      Error("",
+            "a JSON schema must be an object mapping namespace names to "
+            "namespace definitions");
       return;
     }
     for (const auto& [name, value] : root.items()) {
@@ -195,38 +197,52 @@ class JsonSchemaReader {
     errors_->push_back(SchemaError{SrcLoc::Path(path), std::move(message)});
   }
 
-  bool ExpectObject(const Json& j, const std::string& path, std::string_view what) {
+  bool ExpectObject(const Json& j, const std::string& path,
+                    std::string_view what) {
     if (j.is_object()) return true;
-    Error(path, absl::StrCat("expected ", Av(what), " (a JSON object), found ", Kind(j)));
+    Error(path, absl::StrCat("expected ", Av(what), " (a JSON object), found ",
+                             Kind(j)));
     return false;
   }
-  bool ExpectArray(const Json& j, const std::string& path, std::string_view what) {
+  bool ExpectArray(const Json& j, const std::string& path,
+                   std::string_view what) {
     if (j.is_array()) return true;
-    Error(path, absl::StrCat("expected ", Av(what), " (a JSON array), found ", Kind(j)));
+    Error(path, absl::StrCat("expected ", Av(what), " (a JSON array), found ",
+                             Kind(j)));
     return false;
   }
-  bool ExpectString(const Json& j, const std::string& path, std::string_view what) {
+  bool ExpectString(const Json& j, const std::string& path,
+                    std::string_view what) {
     if (j.is_string()) return true;
-    Error(path, absl::StrCat("expected ", Av(what), " (a JSON string), found ", Kind(j)));
+    Error(path, absl::StrCat("expected ", Av(what), " (a JSON string), found ",
+                             Kind(j)));
     return false;
   }
+  static bool IsEmptyArray(const Json& j) { return j.is_array() && j.empty(); }
   static std::string Kind(const Json& j) {
     switch (j.type()) {
-      case Json::value_t::null: return "null";
-      case Json::value_t::boolean: return "a boolean";
-      case Json::value_t::string: return "a string";
-      case Json::value_t::array: return "an array";
-      case Json::value_t::object: return "an object";
-      default: return "a number";
+      case Json::value_t::null:
+        return "null";
+      case Json::value_t::boolean:
+        return "a boolean";
+      case Json::value_t::string:
+        return "a string";
+      case Json::value_t::array:
+        return "an array";
+      case Json::value_t::object:
+        return "an object";
+      default:
+        return "a number";
     }
   }
   void UnknownField(const std::string& path, std::string_view key,
                     std::string_view expected) {
-    Error(Child(path, key), absl::StrCat("unknown field `", Av(key), "`, expected ",
-                                         Av(expected)));
+    Error(Child(path, key), absl::StrCat("unknown field `", Av(key),
+                                         "`, expected ", Av(expected)));
   }
 
-  void ReadAnnotations(const Json& j, const std::string& path, SchemaAnnotations* out) {
+  void ReadAnnotations(const Json& j, const std::string& path,
+                       SchemaAnnotations* out) {
     if (!ExpectObject(j, path, "annotations")) return;
     for (const auto& [key, value] : j.items()) {
       std::string p = Child(path, key);
@@ -234,12 +250,17 @@ class JsonSchemaReader {
         Error(p, absl::StrCat("invalid annotation name `", key, "`"));
         continue;
       }
+      if (value.is_null()) {  // as Cedar: an annotation without a value
+        out->push_back(SchemaAnnotation{key, std::nullopt});
+        continue;
+      }
       if (!ExpectString(value, p, "an annotation value")) continue;
       out->push_back(SchemaAnnotation{key, value.get<std::string>()});
     }
   }
 
-  void ReadNamespace(const Json& j, const std::string& path, NamespaceBlock* block) {
+  void ReadNamespace(const Json& j, const std::string& path,
+                     NamespaceBlock* block) {
     if (!ExpectObject(j, path, "a namespace definition")) return;
     bool has_entities = false, has_actions = false;
     for (const auto& [key, value] : j.items()) {
@@ -253,17 +274,23 @@ class JsonSchemaReader {
         has_actions = true;
         ReadActions(value, p, block);
       } else if (key == "annotations") {
+        if (block->name.empty() && !(value.is_object() && value.empty())) {
+          Error(p, "annotations are not allowed on the empty namespace");
+          continue;
+        }
         ReadAnnotations(value, p, &block->annotations);
       } else {
-        UnknownField(path, key,
-                     "`commonTypes`, `entityTypes`, `actions` or `annotations`");
+        UnknownField(
+            path, key,
+            "`commonTypes`, `entityTypes`, `actions` or `annotations`");
       }
     }
     if (!has_entities) Error(path, "missing field `entityTypes`");
     if (!has_actions) Error(path, "missing field `actions`");
   }
 
-  void ReadCommonTypes(const Json& j, const std::string& path, NamespaceBlock* block) {
+  void ReadCommonTypes(const Json& j, const std::string& path,
+                       NamespaceBlock* block) {
     if (!ExpectObject(j, path, "common type definitions")) return;
     for (const auto& [name, value] : j.items()) {
       std::string p = Child(path, name);
@@ -281,10 +308,12 @@ class JsonSchemaReader {
 
   void ReadNames(const Json& j, const std::string& path, std::string_view what,
                  std::vector<NameRef>* out) {
-    if (!ExpectArray(j, path, absl::StrCat("a list of ", Av(what), " names"))) return;
+    if (!ExpectArray(j, path, absl::StrCat("a list of ", Av(what), " names")))
+      return;
     for (size_t i = 0; i < j.size(); ++i) {
       std::string p = Child(path, i);
-      if (!ExpectString(j[i], p, absl::StrCat("an ", Av(what), " name"))) continue;
+      if (!ExpectString(j[i], p, absl::StrCat("an ", Av(what), " name")))
+        continue;
       const std::string& name = j[i].get_ref<const std::string&>();
       if (!IsSchemaPath(name)) {
         Error(p, absl::StrCat("invalid ", Av(what), " name `", name, "`"));
@@ -294,7 +323,8 @@ class JsonSchemaReader {
     }
   }
 
-  void ReadEntityTypes(const Json& j, const std::string& path, NamespaceBlock* block) {
+  void ReadEntityTypes(const Json& j, const std::string& path,
+                       NamespaceBlock* block) {
     if (!ExpectObject(j, path, "entity type definitions")) return;
     for (const auto& [name, value] : j.items()) {
       std::string p = Child(path, name);
@@ -302,8 +332,13 @@ class JsonSchemaReader {
         Error(p, absl::StrCat("invalid entity type name `", name, "`"));
         continue;
       }
-      if (!ExpectObject(value, p, "an entity type definition")) continue;
       EntityDecl d;
+      if (IsEmptyArray(value)) {  // as in Cedar (serde): `[]` is `{}` here
+        d.names.push_back(NameRef{name, SrcLoc::Path(p)});
+        block->decls.push_back(std::move(d));
+        continue;
+      }
+      if (!ExpectObject(value, p, "an entity type definition")) continue;
       d.names.push_back(NameRef{name, SrcLoc::Path(p)});
       std::vector<std::string> standard_fields;
       for (const auto& [key, field] : value.items()) {
@@ -334,28 +369,40 @@ class JsonSchemaReader {
         } else if (key == "annotations") {
           ReadAnnotations(field, fp, &d.annotations);
         } else {
-          UnknownField(p, key, "`memberOfTypes`, `shape`, `tags`, `enum` or `annotations`");
+          UnknownField(
+              p, key,
+              "`memberOfTypes`, `shape`, `tags`, `enum` or `annotations`");
         }
       }
       if (d.enum_ids) {
         for (const std::string& f : standard_fields) {
-          Error(Child(p, f), absl::StrCat("an enumerated entity type cannot have `",
-                                          f, "`"));
+          Error(
+              Child(p, f),
+              absl::StrCat("an enumerated entity type cannot have `", f, "`"));
         }
       }
       block->decls.push_back(std::move(d));
     }
   }
 
-  void ReadActions(const Json& j, const std::string& path, NamespaceBlock* block) {
+  void ReadActions(const Json& j, const std::string& path,
+                   NamespaceBlock* block) {
     if (!ExpectObject(j, path, "action definitions")) return;
     for (const auto& [name, value] : j.items()) {
       std::string p = Child(path, name);
-      if (!ExpectObject(value, p, "an action definition")) continue;
       ActionDecl d;
       d.names.push_back(NameRef{name, SrcLoc::Path(p)});
+      if (IsEmptyArray(value)) {  // as in Cedar (serde): `[]` is `{}` here
+        block->decls.push_back(std::move(d));
+        continue;
+      }
+      if (!ExpectObject(value, p, "an action definition")) continue;
       for (const auto& [key, field] : value.items()) {
         std::string fp = Child(p, key);
+        if (field.is_null() &&
+            (key == "memberOf" || key == "appliesTo" || key == "attributes")) {
+          continue;  // as in Cedar: null is an absent optional field here
+        }
         if (key == "memberOf") {
           d.member_of.emplace();
           ReadActionRefs(field, fp, &*d.member_of);
@@ -374,7 +421,8 @@ class JsonSchemaReader {
     }
   }
 
-  void ReadActionRefs(const Json& j, const std::string& path, std::vector<ActionRef>* out) {
+  void ReadActionRefs(const Json& j, const std::string& path,
+                      std::vector<ActionRef>* out) {
     if (!ExpectArray(j, path, "a list of action groups")) return;
     for (size_t i = 0; i < j.size(); ++i) {
       std::string p = Child(path, i);
@@ -428,7 +476,8 @@ class JsonSchemaReader {
         out->context.emplace();
         ReadType(field, fp, TypeSite::kPlain, &*out->context, nullptr, nullptr);
       } else {
-        UnknownField(path, key, "`principalTypes`, `resourceTypes` or `context`");
+        UnknownField(path, key,
+                     "`principalTypes`, `resourceTypes` or `context`");
       }
     }
     if (!has_principals) Error(path, "missing field `principalTypes`");
@@ -437,8 +486,8 @@ class JsonSchemaReader {
 
   // A type object; `annotations` and `required` are filled for the sites
   // that allow them.
-  void ReadType(const Json& j, const std::string& path, TypeSite site, TypeExpr* out,
-                SchemaAnnotations* annotations, bool* required) {
+  void ReadType(const Json& j, const std::string& path, TypeSite site,
+                TypeExpr* out, SchemaAnnotations* annotations, bool* required) {
     out->loc = SrcLoc::Path(path);
     if (!ExpectObject(j, path, "a type")) return;
     auto type_it = j.find("type");
@@ -463,7 +512,8 @@ class JsonSchemaReader {
     } else if (type == "Record") {
       out->kind = K::kRecord;
       fields = {"attributes", "additionalAttributes"};
-    } else if (type == "Entity" || type == "EntityOrCommon" || type == "Extension") {
+    } else if (type == "Entity" || type == "EntityOrCommon" ||
+               type == "Extension") {
       out->kind = type == "Entity"           ? K::kEntity
                   : type == "EntityOrCommon" ? K::kName
                                              : K::kExtension;
@@ -473,9 +523,11 @@ class JsonSchemaReader {
       out->name = type;
     } else {
       Error(Child(path, "type"),
-            absl::StrCat("invalid type `", type, "`: expected `String`, `Long`, "
-                         "`Boolean`, `Set`, `Record`, `Entity`, `EntityOrCommon`, "
-                         "`Extension` or a common type name"));
+            absl::StrCat(
+                "invalid type `", type,
+                "`: expected `String`, `Long`, "
+                "`Boolean`, `Set`, `Record`, `Entity`, `EntityOrCommon`, "
+                "`Extension` or a common type name"));
       return;
     }
     if ((out->kind == K::kSet || out->kind == K::kRecord) &&
@@ -494,7 +546,8 @@ class JsonSchemaReader {
         has_element = true;
         out->element = std::make_unique<TypeExpr>();
         ++depth_;
-        ReadType(field, fp, TypeSite::kPlain, out->element.get(), nullptr, nullptr);
+        ReadType(field, fp, TypeSite::kPlain, out->element.get(), nullptr,
+                 nullptr);
         --depth_;
       } else if (is_variant_field && key == "attributes") {
         has_attributes = true;
@@ -514,9 +567,10 @@ class JsonSchemaReader {
         bool valid = out->kind == K::kExtension ? IsSchemaIdent(out->name)
                                                 : IsSchemaPath(out->name);
         if (!valid) {
-          Error(fp, absl::StrCat("invalid ",
-                                 out->kind == K::kExtension ? "extension" : "entity",
-                                 " type name `", out->name, "`"));
+          Error(fp, absl::StrCat(
+                        "invalid ",
+                        out->kind == K::kExtension ? "extension" : "entity",
+                        " type name `", out->name, "`"));
         }
       } else if (key == "required" && site == TypeSite::kAttribute) {
         if (!field.is_boolean()) {
@@ -531,12 +585,14 @@ class JsonSchemaReader {
                                type, "`"));
       }
     }
-    if (out->kind == K::kSet && !has_element) Error(path, "missing field `element`");
+    if (out->kind == K::kSet && !has_element)
+      Error(path, "missing field `element`");
     if (out->kind == K::kRecord && !has_attributes) {
       Error(path, "missing field `attributes`");
     }
     if ((out->kind == K::kEntity || out->kind == K::kName ||
-         out->kind == K::kExtension) && !has_name) {
+         out->kind == K::kExtension) &&
+        !has_name) {
       Error(path, "missing field `name`");
     }
   }
@@ -559,7 +615,8 @@ class JsonSchemaReader {
   size_t depth_ = 0;
 };
 
-// --- JSON Pointer to byte offset ----------------------------------------------
+// --- JSON Pointer to byte offset
+// ----------------------------------------------
 
 class PointerLocator {
  public:
@@ -589,8 +646,8 @@ class PointerLocator {
 
  private:
   void SkipWs() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' ||
-                              s_[i_] == '\r')) {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' ||
+                              s_[i_] == '\n' || s_[i_] == '\r')) {
       ++i_;
     }
   }
@@ -605,16 +662,26 @@ class PointerLocator {
       if (++i_ >= s_.size()) return false;
       char c = s_[i_++];
       switch (c) {
-        case 'b': out->push_back('\b'); break;
-        case 'f': out->push_back('\f'); break;
-        case 'n': out->push_back('\n'); break;
-        case 'r': out->push_back('\r'); break;
-        case 't': out->push_back('\t'); break;
+        case 'b':
+          out->push_back('\b');
+          break;
+        case 'f':
+          out->push_back('\f');
+          break;
+        case 'n':
+          out->push_back('\n');
+          break;
+        case 'r':
+          out->push_back('\r');
+          break;
+        case 't':
+          out->push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = 0;
           if (!Hex4(&cp)) return false;
-          if (cp >= 0xD800 && cp < 0xDC00 && i_ + 1 < s_.size() && s_[i_] == '\\' &&
-              s_[i_ + 1] == 'u') {
+          if (cp >= 0xD800 && cp < 0xDC00 && i_ + 1 < s_.size() &&
+              s_[i_] == '\\' && s_[i_ + 1] == 'u') {
             i_ += 2;
             uint32_t low = 0;
             if (!Hex4(&low)) return false;
@@ -623,7 +690,9 @@ class PointerLocator {
           AppendUtf8(cp, out);
           break;
         }
-        default: out->push_back(c); break;
+        default:
+          out->push_back(c);
+          break;
       }
     }
     if (i_ >= s_.size()) return false;
@@ -669,8 +738,9 @@ class PointerLocator {
       return ReadString(&ignored);
     }
     if (s_[i_] != '{' && s_[i_] != '[') {
-      while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' &&
-             s_[i_] != ' ' && s_[i_] != '\n' && s_[i_] != '\t' && s_[i_] != '\r') {
+      while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' &&
+             s_[i_] != ']' && s_[i_] != ' ' && s_[i_] != '\n' &&
+             s_[i_] != '\t' && s_[i_] != '\r') {
         ++i_;
       }
       return true;
@@ -751,8 +821,9 @@ bool ParseJsonSchema(std::string_view json, const SchemaParseOptions& options,
                      SchemaSource* out, std::vector<SchemaError>* errors) {
   if (json.size() > options.max_source_bytes || json.size() >= UINT32_MAX) {
     errors->push_back(SchemaError{
-        SrcLoc::At(0), absl::StrFormat("schema JSON is %d bytes, over the limit of %d",
-                                       json.size(), options.max_source_bytes)});
+        SrcLoc::At(0),
+        absl::StrFormat("schema JSON is %d bytes, over the limit of %d",
+                        json.size(), options.max_source_bytes)});
     return false;
   }
   // A record level is two JSON levels ({"type": "Record", "attributes":

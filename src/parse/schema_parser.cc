@@ -5,22 +5,23 @@
 // lacks, arrive as one-byte error tokens and are recognised here by their
 // source byte).
 //
-//   Schema    ::= { Annots ( 'namespace' Path '{' { Annots Decl } '}' | Decl ) }
-//   Decl      ::= Entity | Action | TypeDecl
-//   Entity    ::= 'entity' Idents ['in' EntTypes]
+//   Schema    ::= { Annots ( 'namespace' Path '{' { Annots Decl } '}' | Decl )
+//   } Decl      ::= Entity | Action | TypeDecl Entity    ::= 'entity' Idents
+//   ['in' EntTypes]
 //                   ( 'enum' '[' STR {',' STR} ']'
 //                   | [['='] '{' [AttrDecls] '}'] ['tags' Type] ) ';'
-//   Action    ::= 'action' Names ['in' (QualName | '[' QualName {',' QualName} ']')]
+//   Action    ::= 'action' Names ['in' (QualName | '[' QualName {',' QualName}
+//   ']')]
 //                   ['appliesTo' '{' AppDecl {',' AppDecl} [','] '}']
 //                   ['attributes' '{' '}'] ';'
 //   AppDecl   ::= ('principal' | 'resource') ':' EntTypes
 //               | 'context' ':' (Path | '{' [AttrDecls] '}')
 //   TypeDecl  ::= 'type' Ident '=' Type ';'
 //   Type      ::= 'Set' '<' Type '>' | '{' [AttrDecls] '}' | Path
-//   AttrDecls ::= Annots Name ['?'] ':' Type {',' Annots Name ['?'] ':' Type} [',']
-//   EntTypes  ::= Path | '[' [Path {',' Path}] ']'
-//   QualName  ::= Name | Path '::' STR          Name ::= Ident | STR
-//   Annots    ::= { '@' AnyIdent ['(' STR ')'] }
+//   AttrDecls ::= Annots Name ['?'] ':' Type {',' Annots Name ['?'] ':' Type}
+//   [','] EntTypes  ::= Path | '[' [Path {',' Path}] ']' QualName  ::= Name |
+//   Path '::' STR          Name ::= Ident | STR Annots    ::= { '@' AnyIdent
+//   ['(' STR ')'] }
 //
 // Keywords are contextual: `entity`, `type`, `Set`, ... are identifiers
 // wherever a name is expected; only Cedar's reserved words are not.
@@ -143,8 +144,9 @@ class SchemaTextParser {
   bool AtDeclStart(size_t ahead) const {
     const Token& t = Peek(ahead);
     return t.kind == Tok::kEnd || t.kind == Tok::kAt ||
-           (t.kind == Tok::kIdent && (t.text == "entity" || t.text == "action" ||
-                                      t.text == "type" || t.text == "namespace"));
+           (t.kind == Tok::kIdent &&
+            (t.text == "entity" || t.text == "action" || t.text == "type" ||
+             t.text == "namespace"));
   }
   bool Accept(Tok k) {
     if (!At(k)) return false;
@@ -250,8 +252,8 @@ class SchemaTextParser {
 
   bool ParseString(std::string* out, uint32_t* offset = nullptr) {
     if (!At(Tok::kString)) {
-      ErrorAtPeek(absl::StrCat("expected a string literal, found ",
-                               Describe(Peek())));
+      ErrorAtPeek(
+          absl::StrCat("expected a string literal, found ", Describe(Peek())));
       return false;
     }
     const Token& t = Next();
@@ -309,8 +311,7 @@ class SchemaTextParser {
     NamespaceBlock block;
     block.annotations = std::move(annotations);
     NameRef name;
-    if (!ParsePath(&name, "a namespace name") ||
-        !Expect(Tok::kLBrace, "`{`")) {
+    if (!ParsePath(&name, "a namespace name") || !Expect(Tok::kLBrace, "`{`")) {
       // Skip the whole block, if there is one.
       while (!At(Tok::kEnd) && !At(Tok::kLBrace) && !At(Tok::kSemi)) Next();
       if (Accept(Tok::kSemi)) return;
@@ -336,7 +337,8 @@ class SchemaTextParser {
       if (decl_failed_) Recover(start, /*top_level=*/false);
     }
     decl_failed_ = false;
-    Expect(Tok::kRBrace, absl::StrCat("`}` closing namespace `", block.name, "`"));
+    Expect(Tok::kRBrace,
+           absl::StrCat("`}` closing namespace `", block.name, "`"));
     out->namespaces.push_back(std::move(block));
   }
 
@@ -408,8 +410,8 @@ class SchemaTextParser {
     if (AtByte('=')) {
       Next();
       if (!At(Tok::kLBrace)) {
-        ErrorAtPeek(absl::StrCat("expected `{` after `=`, found ",
-                                 Describe(Peek())));
+        ErrorAtPeek(
+            absl::StrCat("expected `{` after `=`, found ", Describe(Peek())));
         return false;
       }
     }
@@ -422,7 +424,9 @@ class SchemaTextParser {
       d->tags.emplace();
       if (!ParseType(&*d->tags)) return false;
     }
-    return Expect(Tok::kSemi, d->shape || d->tags ? "`;`" : "`in`, `enum`, `{`, `tags` or `;`");
+    return Expect(Tok::kSemi, d->shape || d->tags
+                                  ? "`;`"
+                                  : "`in`, `enum`, `{`, `tags` or `;`");
   }
 
   // QualName ::= Name | Path '::' STR
@@ -440,7 +444,8 @@ class SchemaTextParser {
       }
       Next();
       NameRef part;
-      if (!ParseIdent(&part, "an identifier or a string after `::`")) return false;
+      if (!ParseIdent(&part, "an identifier or a string after `::`"))
+        return false;
       absl::StrAppend(&path, "::", part.name);
     }
     if (path != first.name) {
@@ -505,13 +510,15 @@ class SchemaTextParser {
       } else if (AtIdent("context")) {
         seen = &has_context;
       } else {
-        ErrorAtPeek(absl::StrCat("expected `principal`, `resource` or `context`, found ",
-                                 Describe(Peek())));
+        ErrorAtPeek(absl::StrCat(
+            "expected `principal`, `resource` or `context`, found ",
+            Describe(Peek())));
         return false;
       }
       if (*seen) {
-        Error(key.begin, absl::StrCat("duplicate `", std::string(key.text),
-                                      "` declaration in action `", action, "`"));
+        Error(key.begin,
+              absl::StrCat("duplicate `", std::string(key.text),
+                           "` declaration in action `", action, "`"));
         return false;
       }
       *seen = true;
@@ -534,9 +541,10 @@ class SchemaTextParser {
           key.text == "principal" ? applies.principals : applies.resources;
       if (!ParseEntTypes(&types)) return false;
       if (types.empty()) {
-        Error(key.begin, absl::StrCat("`", std::string(key.text), "` of action `",
-                                      action, "` is `[]`: it must name at least "
-                                      "one entity type"));
+        Error(key.begin,
+              absl::StrCat("`", std::string(key.text), "` of action `", action,
+                           "` is `[]`: it must name at least "
+                           "one entity type"));
         return false;
       }
     } while (Accept(Tok::kComma));
@@ -544,8 +552,10 @@ class SchemaTextParser {
     for (auto [seen, what] : {std::pair{has_principal, "principal"},
                               std::pair{has_resource, "resource"}}) {
       if (!seen) {
-        Error(action_offset, absl::StrCat("missing `", what, "` declaration in "
-                                          "`appliesTo` of action `", action, "`"));
+        Error(action_offset, absl::StrCat("missing `", what,
+                                          "` declaration in "
+                                          "`appliesTo` of action `",
+                                          action, "`"));
         return false;
       }
     }
@@ -604,7 +614,8 @@ class SchemaTextParser {
     if (!Enter()) return false;
     Next();  // `{`
     bool ok = true;
-    absl::flat_hash_map<std::string, size_t> index;  // attribute name -> position
+    absl::flat_hash_map<std::string, size_t>
+        index;  // attribute name -> position
     while (ok && !At(Tok::kRBrace)) {
       AttrDecl attr;
       attr.loc = SrcLoc::At(Peek().begin);
@@ -627,7 +638,8 @@ class SchemaTextParser {
         out->attrs[it->second] = std::move(attr);
       }
       if (!Accept(Tok::kComma) && !At(Tok::kRBrace)) {
-        ErrorAtPeek(absl::StrCat("expected `,` or `}`, found ", Describe(Peek())));
+        ErrorAtPeek(
+            absl::StrCat("expected `,` or `}`, found ", Describe(Peek())));
         ok = false;
       }
     }

@@ -20,10 +20,9 @@
 // Also here: DumpSchemaModel, a canonical dump of a resolved model.
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -36,7 +35,8 @@ namespace {
 using Json = nlohmann::ordered_json;
 using K = TypeExpr::Kind;
 
-// --- .cedarschema -------------------------------------------------------------
+// --- .cedarschema
+// -------------------------------------------------------------
 
 // An identifier where the grammar allows one, else a string literal.
 std::string NameText(std::string_view name) {
@@ -99,10 +99,18 @@ class TextPrinter {
       case K::kCommonRef:
         out_ += t.name;
         return;
-      case K::kBool: out_ += "__cedar::Bool"; return;
-      case K::kLong: out_ += "__cedar::Long"; return;
-      case K::kString: out_ += "__cedar::String"; return;
-      case K::kExtension: absl::StrAppend(&out_, "__cedar::", t.name); return;
+      case K::kBool:
+        out_ += "__cedar::Bool";
+        return;
+      case K::kLong:
+        out_ += "__cedar::Long";
+        return;
+      case K::kString:
+        out_ += "__cedar::String";
+        return;
+      case K::kExtension:
+        absl::StrAppend(&out_, "__cedar::", t.name);
+        return;
       case K::kSet:
         out_ += "Set<";
         if (t.element) PrintType(*t.element, indent);
@@ -166,7 +174,8 @@ class TextPrinter {
       }
       if (found == nullptr) return nullptr;
       if (found->kind == K::kRecord) return found;
-      if (found->kind != K::kName && found->kind != K::kCommonRef) return nullptr;
+      if (found->kind != K::kName && found->kind != K::kCommonRef)
+        return nullptr;
       ns = found_ns;
       name = found->name;
     }
@@ -209,7 +218,8 @@ class TextPrinter {
       out_ += "]";
     }
     if (e.shape) {
-      const TypeExpr* record = e.shape->kind == K::kRecord ? &*e.shape : nullptr;
+      const TypeExpr* record =
+          e.shape->kind == K::kRecord ? &*e.shape : nullptr;
       if (e.shape->kind == K::kName || e.shape->kind == K::kCommonRef) {
         record = CommonRecord(ns, e.shape->name);
       }
@@ -254,7 +264,8 @@ class TextPrinter {
           absl::StrAppend(&out_, i > 0 ? ", " : "", (*types)[i].name);
         }
         out_ += "]";
-        if (std::string_view(what) == "principal" || applies->context) out_ += ",";
+        if (std::string_view(what) == "principal" || applies->context)
+          out_ += ",";
         out_ += "\n";
       }
       if (applies->context) {
@@ -272,7 +283,8 @@ class TextPrinter {
   const SchemaSource& source_;
   std::string out_;
   // Common types by fully qualified name (built on first use).
-  absl::flat_hash_map<std::string, std::pair<const TypeExpr*, const std::string*>>
+  absl::flat_hash_map<std::string,
+                      std::pair<const TypeExpr*, const std::string*>>
       commons_;
 };
 
@@ -289,7 +301,8 @@ void Append(Json* object, const std::string& key, Json value) {
 
 Json AnnotationsJson(const SchemaAnnotations& annotations) {
   Json out = Json::object();
-  for (const SchemaAnnotation& a : annotations) Append(&out, a.key, a.value.value_or(""));
+  for (const SchemaAnnotation& a : annotations)
+    Append(&out, a.key, a.value.value_or(""));
   return out;
 }
 
@@ -314,15 +327,22 @@ Json TypeJson(const TypeExpr& t) {
       for (const AttrDecl& a : t.attrs) {
         Json attr = TypeJson(a.type);
         if (!a.required) attr["required"] = false;
-        if (!a.annotations.empty()) attr["annotations"] = AnnotationsJson(a.annotations);
+        if (!a.annotations.empty())
+          attr["annotations"] = AnnotationsJson(a.annotations);
         Append(&attrs, a.name, std::move(attr));
       }
       out["attributes"] = std::move(attrs);
       break;
     }
-    case K::kBool: out["type"] = "Boolean"; break;
-    case K::kLong: out["type"] = "Long"; break;
-    case K::kString: out["type"] = "String"; break;
+    case K::kBool:
+      out["type"] = "Boolean";
+      break;
+    case K::kLong:
+      out["type"] = "Long";
+      break;
+    case K::kString:
+      out["type"] = "String";
+      break;
     case K::kEntity:
       out["type"] = "Entity";
       out["name"] = t.name;
@@ -354,16 +374,21 @@ struct NamespaceJson {
 void AddDecl(const SchemaDecl& decl, NamespaceJson* ns) {
   if (const auto* c = std::get_if<CommonTypeDecl>(&decl)) {
     Json t = TypeJson(c->type);
-    if (!c->annotations.empty()) t["annotations"] = AnnotationsJson(c->annotations);
+    if (!c->annotations.empty())
+      t["annotations"] = AnnotationsJson(c->annotations);
     Append(&ns->common_types, c->name.name, std::move(t));
   } else if (const auto* e = std::get_if<EntityDecl>(&decl)) {
     Json entity = Json::object();
-    if (!e->member_of.empty()) entity["memberOfTypes"] = NamesJson(e->member_of);
-    if (e->shape && !IsEmptyRecord(*e->shape)) entity["shape"] = TypeJson(*e->shape);
+    if (!e->member_of.empty())
+      entity["memberOfTypes"] = NamesJson(e->member_of);
+    if (e->shape && !IsEmptyRecord(*e->shape))
+      entity["shape"] = TypeJson(*e->shape);
     if (e->tags) entity["tags"] = TypeJson(*e->tags);
     if (e->enum_ids) entity["enum"] = *e->enum_ids;
-    if (!e->annotations.empty()) entity["annotations"] = AnnotationsJson(e->annotations);
-    for (const NameRef& name : e->names) Append(&ns->entity_types, name.name, entity);
+    if (!e->annotations.empty())
+      entity["annotations"] = AnnotationsJson(e->annotations);
+    for (const NameRef& name : e->names)
+      Append(&ns->entity_types, name.name, entity);
   } else if (const auto* a = std::get_if<ActionDecl>(&decl)) {
     Json action = Json::object();
     Json applies = Json::object();
@@ -388,12 +413,15 @@ void AddDecl(const SchemaDecl& decl, NamespaceJson* ns) {
       }
       action["memberOf"] = std::move(refs);
     }
-    if (!a->annotations.empty()) action["annotations"] = AnnotationsJson(a->annotations);
-    for (const NameRef& name : a->names) Append(&ns->actions, name.name, action);
+    if (!a->annotations.empty())
+      action["annotations"] = AnnotationsJson(a->annotations);
+    for (const NameRef& name : a->names)
+      Append(&ns->actions, name.name, action);
   }
 }
 
-// --- model dump -----------------------------------------------------------------
+// --- model dump
+// -----------------------------------------------------------------
 
 void DumpType(const SchemaTypePtr& t, std::string* out) {
   if (t == nullptr) {
@@ -402,14 +430,30 @@ void DumpType(const SchemaTypePtr& t, std::string* out) {
   }
   using TK = SchemaType::Kind;
   switch (t->kind) {
-    case TK::kBool: *out += "Bool"; return;
-    case TK::kLong: *out += "Long"; return;
-    case TK::kString: *out += "String"; return;
-    case TK::kIpAddr: *out += "ipaddr"; return;
-    case TK::kDecimal: *out += "decimal"; return;
-    case TK::kDatetime: *out += "datetime"; return;
-    case TK::kDuration: *out += "duration"; return;
-    case TK::kEntity: absl::StrAppend(out, "entity ", Av(t->entity_type.str())); return;
+    case TK::kBool:
+      *out += "Bool";
+      return;
+    case TK::kLong:
+      *out += "Long";
+      return;
+    case TK::kString:
+      *out += "String";
+      return;
+    case TK::kIpAddr:
+      *out += "ipaddr";
+      return;
+    case TK::kDecimal:
+      *out += "decimal";
+      return;
+    case TK::kDatetime:
+      *out += "datetime";
+      return;
+    case TK::kDuration:
+      *out += "duration";
+      return;
+    case TK::kEntity:
+      absl::StrAppend(out, "entity ", Av(t->entity_type.str()));
+      return;
     case TK::kSet:
       *out += "Set<";
       DumpType(t->element, out);
@@ -471,7 +515,8 @@ std::string PrintJsonSchema(const SchemaSource& source) {
   Json root = Json::object();
   for (auto& [name, ns] : namespaces) {
     Json def = Json::object();
-    if (!ns.common_types.empty()) def["commonTypes"] = std::move(ns.common_types);
+    if (!ns.common_types.empty())
+      def["commonTypes"] = std::move(ns.common_types);
     def["entityTypes"] = std::move(ns.entity_types);
     def["actions"] = std::move(ns.actions);
     if (!ns.annotations.empty()) def["annotations"] = std::move(ns.annotations);
@@ -484,12 +529,14 @@ std::string DumpSchemaModel(const SchemaModel& model) {
   std::string out;
   std::vector<const EntityTypeInfo*> types;
   for (const auto& [name, info] : model.entity_types) types.push_back(&info);
-  std::sort(types.begin(), types.end(),
-            [](const auto* a, const auto* b) { return a->name.str() < b->name.str(); });
+  std::sort(types.begin(), types.end(), [](const auto* a, const auto* b) {
+    return a->name.str() < b->name.str();
+  });
   for (const EntityTypeInfo* t : types) {
-    absl::StrAppend(&out, "entity ", Av(t->name.str()), "\n  parents: ",
-                    SortedNames(t->member_of), "\n  ancestors: ",
-                    SortedNames(t->ancestors), "\n  shape: ");
+    absl::StrAppend(&out, "entity ", Av(t->name.str()),
+                    "\n  parents: ", SortedNames(t->member_of),
+                    "\n  ancestors: ", SortedNames(t->ancestors),
+                    "\n  shape: ");
     DumpType(t->shape, &out);
     if (t->tags != nullptr) {
       out += "\n  tags: ";
@@ -508,11 +555,12 @@ std::string DumpSchemaModel(const SchemaModel& model) {
     return a->uid.ToString() < b->uid.ToString();
   });
   for (const ActionInfo* a : actions) {
-    absl::StrAppend(&out, "action ", a->uid.ToString(), "\n  parents: ",
-                    SortedUids(a->member_of), "\n  ancestors: ",
-                    SortedUids(a->ancestors), "\n  principals: ",
-                    SortedNames(a->principal_types), "\n  resources: ",
-                    SortedNames(a->resource_types), "\n  context: ");
+    absl::StrAppend(&out, "action ", a->uid.ToString(),
+                    "\n  parents: ", SortedUids(a->member_of),
+                    "\n  ancestors: ", SortedUids(a->ancestors),
+                    "\n  principals: ", SortedNames(a->principal_types),
+                    "\n  resources: ", SortedNames(a->resource_types),
+                    "\n  context: ");
     DumpType(a->context, &out);
     out += "\n";
   }

@@ -44,9 +44,9 @@
 namespace arbiter::internal {
 
 const RecordAttr* SchemaType::FindAttr(Symbol name) const {
-  auto it = std::lower_bound(
-      attrs.begin(), attrs.end(), name,
-      [](const std::pair<Symbol, RecordAttr>& a, Symbol n) { return a.first < n; });
+  auto it = std::lower_bound(attrs.begin(), attrs.end(), name,
+                             [](const std::pair<Symbol, RecordAttr>& a,
+                                Symbol n) { return a.first < n; });
   return it != attrs.end() && it->first == name ? &it->second : nullptr;
 }
 
@@ -115,7 +115,8 @@ std::string ActionText(std::string_view type, std::string_view id) {
 std::string NotDeclared(const std::vector<std::string>& candidates,
                         std::string_view as_what) {
   if (candidates.size() == 1) {
-    return absl::StrCat("`", candidates[0], "` has not been declared ", Av(as_what));
+    return absl::StrCat("`", candidates[0], "` has not been declared ",
+                        Av(as_what));
   }
   return absl::StrCat("neither `", candidates[0], "` nor `", candidates[1],
                       "` has been declared ", Av(as_what));
@@ -181,18 +182,21 @@ class Resolver {
       if (!ns.empty()) {
         if (!named_namespaces.insert(ns).second) {
           Error(block.loc, absl::StrCat("duplicate namespace `", ns, "`"));
+          duplicate_blocks_.insert(&block);  // its declarations are ignored
           continue;
         }
         if (HasCedarComponent(ns)) {
-          Error(block.loc, absl::StrCat("use of the reserved `__cedar` namespace "
-                                        "in namespace name `", ns, "`"));
+          Error(block.loc,
+                absl::StrCat("use of the reserved `__cedar` namespace "
+                             "in namespace name `",
+                             ns, "`"));
         }
       }
       for (const SchemaDecl& decl : block.decls) {
         if (const auto* c = std::get_if<CommonTypeDecl>(&decl)) {
           CollectCommon(*c, ns);
         } else if (const auto* e = std::get_if<EntityDecl>(&decl)) {
-          for (const NameRef& name : e->names) CollectEntity(*e, name, ns);
+          for (const NameRef& name : e->names) CollectEntity(name, ns);
           entity_decls_.push_back({e, &ns});
         } else if (const auto* a = std::get_if<ActionDecl>(&decl)) {
           for (const NameRef& name : a->names) CollectAction(name, ns);
@@ -204,36 +208,43 @@ class Resolver {
 
   void CollectCommon(const CommonTypeDecl& c, const std::string& ns) {
     static constexpr std::string_view kKeywords[] = {
-        "Bool", "Boolean", "Entity", "Extension", "Long", "Record", "Set", "String"};
+        "Bool", "Boolean", "Entity", "Extension",
+        "Long", "Record",  "Set",    "String"};
     const std::string& name = c.name.name;
     if (name == "__cedar") {
-      Error(c.name.loc, "use of the reserved `__cedar` namespace: `__cedar` "
-                        "cannot be declared as a common type");
+      Error(c.name.loc,
+            "use of the reserved `__cedar` namespace: `__cedar` "
+            "cannot be declared as a common type");
       return;
     }
     if (std::find(std::begin(kKeywords), std::end(kKeywords), name) !=
         std::end(kKeywords)) {
-      Error(c.name.loc, absl::StrCat("`", name, "` is a reserved schema keyword "
-                                     "and cannot be the name of a common type"));
+      Error(c.name.loc,
+            absl::StrCat("`", name,
+                         "` is a reserved schema keyword "
+                         "and cannot be the name of a common type"));
       return;
     }
     std::string fq = Qualify(ns, name);
     if (!common_defs_.try_emplace(fq, CommonDef{&c, &ns, Kind::kBool}).second) {
-      Error(c.name.loc, absl::StrCat("common type `", fq, "` is declared twice"));
+      Error(c.name.loc,
+            absl::StrCat("common type `", fq, "` is declared twice"));
       return;
     }
     user_commons_.push_back(std::move(fq));
   }
 
-  void CollectEntity(const EntityDecl&, const NameRef& name, const std::string& ns) {
+  void CollectEntity(const NameRef& name, const std::string& ns) {
     if (name.name == "__cedar") {
-      Error(name.loc, "use of the reserved `__cedar` namespace: `__cedar` "
-                      "cannot be declared as an entity type");
+      Error(name.loc,
+            "use of the reserved `__cedar` namespace: `__cedar` "
+            "cannot be declared as an entity type");
       return;
     }
     if (name.name == "Action") {
-      Error(name.loc, "`Action` cannot be declared as an entity type: it is the "
-                      "type of actions");
+      Error(name.loc,
+            "`Action` cannot be declared as an entity type: it is the "
+            "type of actions");
       return;
     }
     std::string fq = Qualify(ns, name.name);
@@ -260,12 +271,14 @@ class Resolver {
     };
     auto check = [&](const std::string& ns, const NameRef& name) {
       if (ns.empty() || !empty_ns_type(name.name)) return;
-      Error(name.loc, absl::StrCat("definition of `", Qualify(ns, name.name),
-                                   "` illegally shadows the existing definition "
-                                   "of `", name.name, "`"));
+      Error(name.loc,
+            absl::StrCat("definition of `", Qualify(ns, name.name),
+                         "` illegally shadows the existing definition "
+                         "of `",
+                         name.name, "`"));
     };
     for (const NamespaceBlock& block : source_.namespaces) {
-      if (block.name.empty()) continue;
+      if (block.name.empty() || duplicate_blocks_.contains(&block)) continue;
       for (const SchemaDecl& decl : block.decls) {
         if (const auto* c = std::get_if<CommonTypeDecl>(&decl)) {
           check(block.name, c->name);
@@ -273,12 +286,14 @@ class Resolver {
           for (const NameRef& name : e->names) check(block.name, name);
         } else if (const auto* a = std::get_if<ActionDecl>(&decl)) {
           for (const NameRef& name : a->names) {
-            if (!action_defs_.contains(ActionKey{"Action", name.name})) continue;
+            if (!action_defs_.contains(ActionKey{"Action", name.name}))
+              continue;
             Error(name.loc,
-                  absl::StrCat("definition of `",
-                               ActionText(Qualify(block.name, "Action"), name.name),
-                               "` illegally shadows the existing definition of `",
-                               ActionText("Action", name.name), "`"));
+                  absl::StrCat(
+                      "definition of `",
+                      ActionText(Qualify(block.name, "Action"), name.name),
+                      "` illegally shadows the existing definition of `",
+                      ActionText("Action", name.name), "`"));
           }
         }
       }
@@ -287,7 +302,8 @@ class Resolver {
 
   void AddBuiltins() {
     for (const auto& [name, kind] : kBuiltinTypes) {
-      common_defs_[absl::StrCat("__cedar::", Av(name))] = CommonDef{nullptr, nullptr, kind};
+      common_defs_[absl::StrCat("__cedar::", Av(name))] =
+          CommonDef{nullptr, nullptr, kind};
       std::string plain(name);
       if (!entity_defs_.contains(plain) && !common_defs_.contains(plain)) {
         common_defs_[plain] = CommonDef{nullptr, nullptr, kind};
@@ -303,7 +319,8 @@ class Resolver {
     bool ok = false;
   };
 
-  std::vector<std::string> Candidates(std::string_view ns, const std::string& raw) {
+  std::vector<std::string> Candidates(std::string_view ns,
+                                      const std::string& raw) {
     if (IsQualified(raw) || ns.empty()) return {raw};
     return {Qualify(ns, raw), raw};
   }
@@ -312,7 +329,8 @@ class Resolver {
     for (std::string& candidate : Candidates(ns, raw)) {
       if (kind != RefKind::kEntity) {
         auto it = common_defs_.find(candidate);
-        if (it != common_defs_.end()) return Target{&it->second, std::move(candidate), true};
+        if (it != common_defs_.end())
+          return Target{&it->second, std::move(candidate), true};
       }
       if (kind != RefKind::kCommon && entity_defs_.contains(candidate)) {
         return Target{nullptr, std::move(candidate), true};
@@ -324,11 +342,13 @@ class Resolver {
   Target Resolve(std::string_view ns, const NameRef& ref, RefKind kind) {
     Target t = Lookup(ns, ref.name, kind);
     if (!t.ok) {
-      std::string_view as_what = kind == RefKind::kEntity   ? "as an entity type"
-                                 : kind == RefKind::kCommon ? "as a common type"
-                                                            : "as a common or entity type";
-      Error(ref.loc, absl::StrCat("failed to resolve type `", ref.name, "`: ",
-                                  NotDeclared(Candidates(ns, ref.name), as_what)));
+      std::string_view as_what = kind == RefKind::kEntity ? "as an entity type"
+                                 : kind == RefKind::kCommon
+                                     ? "as a common type"
+                                     : "as a common or entity type";
+      Error(ref.loc,
+            absl::StrCat("failed to resolve type `", ref.name, "`: ",
+                         NotDeclared(Candidates(ns, ref.name), as_what)));
     }
     return t;
   }
@@ -347,7 +367,8 @@ class Resolver {
   // --- types ---
 
   // The user common types a type expression refers to (for ordering).
-  void CommonDeps(const TypeExpr& e, std::string_view ns, std::vector<std::string>* out) {
+  void CommonDeps(const TypeExpr& e, std::string_view ns,
+                  std::vector<std::string>* out) {
     switch (e.kind) {
       case TypeExpr::Kind::kSet:
         if (e.element) CommonDeps(*e.element, ns, out);
@@ -357,9 +378,10 @@ class Resolver {
         return;
       case TypeExpr::Kind::kName:
       case TypeExpr::Kind::kCommonRef: {
-        Target t = Lookup(ns, e.name,
-                          e.kind == TypeExpr::Kind::kName ? RefKind::kCommonOrEntity
-                                                          : RefKind::kCommon);
+        Target t =
+            Lookup(ns, e.name,
+                   e.kind == TypeExpr::Kind::kName ? RefKind::kCommonOrEntity
+                                                   : RefKind::kCommon);
         if (t.ok && t.common != nullptr && t.common->decl != nullptr) {
           out->push_back(std::move(t.name));
         }
@@ -379,9 +401,12 @@ class Resolver {
 
   Resolved ResolveType(const TypeExpr& e, std::string_view ns) {
     switch (e.kind) {
-      case TypeExpr::Kind::kBool: return {Leaf(Kind::kBool), 0};
-      case TypeExpr::Kind::kLong: return {Leaf(Kind::kLong), 0};
-      case TypeExpr::Kind::kString: return {Leaf(Kind::kString), 0};
+      case TypeExpr::Kind::kBool:
+        return {Leaf(Kind::kBool), 0};
+      case TypeExpr::Kind::kLong:
+        return {Leaf(Kind::kLong), 0};
+      case TypeExpr::Kind::kString:
+        return {Leaf(Kind::kString), 0};
       case TypeExpr::Kind::kExtension: {
         for (const auto& [name, kind] : kBuiltinTypes) {
           if (name == e.name && kind >= Kind::kIpAddr) return {Leaf(kind), 0};
@@ -397,9 +422,10 @@ class Resolver {
       }
       case TypeExpr::Kind::kName:
       case TypeExpr::Kind::kCommonRef: {
-        Target t = Resolve(ns, NameRef{e.name, e.loc},
-                           e.kind == TypeExpr::Kind::kName ? RefKind::kCommonOrEntity
-                                                           : RefKind::kCommon);
+        Target t =
+            Resolve(ns, NameRef{e.name, e.loc},
+                    e.kind == TypeExpr::Kind::kName ? RefKind::kCommonOrEntity
+                                                    : RefKind::kCommon);
         if (!t.ok) return {};
         if (t.common == nullptr) return {EntityRef(t.name), 0};
         if (t.common->decl == nullptr) return {Leaf(t.common->builtin), 0};
@@ -410,7 +436,8 @@ class Resolver {
         if (e.element == nullptr) return {};
         Resolved element = ResolveType(*e.element, ns);
         if (element.type == nullptr) return {};
-        if (element.depth + 1 > options_.max_nesting_depth) return TooDeep(e.loc);
+        if (element.depth + 1 > options_.max_nesting_depth)
+          return TooDeep(e.loc);
         auto t = std::make_shared<SchemaType>();
         t->kind = Kind::kSet;
         t->element = std::move(element.type);
@@ -433,8 +460,9 @@ class Resolver {
         }
         if (!ok) return {};
         if (depth + 1 > options_.max_nesting_depth) return TooDeep(e.loc);
-        std::sort(t->attrs.begin(), t->attrs.end(),
-                  [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::sort(
+            t->attrs.begin(), t->attrs.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
         return {std::move(t), depth + 1};
       }
     }
@@ -475,7 +503,8 @@ class Resolver {
     if (order.size() < n) ReportCycles(deps, unresolved);
     for (size_t i : order) {
       const CommonDef& def = common_defs_.at(user_commons_[i]);
-      resolved_commons_[user_commons_[i]] = ResolveType(def.decl->type, *def.ns);
+      resolved_commons_[user_commons_[i]] =
+          ResolveType(def.decl->type, *def.ns);
     }
   }
 
@@ -556,7 +585,8 @@ class Resolver {
     }
   }
 
-  bool ResolveActionRef(std::string_view ns, const ActionRef& ref, EntityUid* out) {
+  bool ResolveActionRef(std::string_view ns, const ActionRef& ref,
+                        EntityUid* out) {
     std::string type = ref.type.value_or("Action");
     std::vector<std::string> candidates = Candidates(ns, type);
     for (const std::string& candidate : candidates) {
@@ -566,7 +596,8 @@ class Resolver {
       }
     }
     std::vector<std::string> uids;
-    for (const std::string& c : candidates) uids.push_back(ActionText(c, ref.id));
+    for (const std::string& c : candidates)
+      uids.push_back(ActionText(c, ref.id));
     Error(ref.loc, absl::StrCat("undeclared action `", ActionText(type, ref.id),
                                 "`: ", NotDeclared(uids, "as an action")));
     return false;
@@ -585,7 +616,8 @@ class Resolver {
       }
       info.context = EmptyRecord();
       if (decl->applies_to) {
-        auto add_types = [&](const std::vector<NameRef>& refs, std::vector<Symbol>* to) {
+        auto add_types = [&](const std::vector<NameRef>& refs,
+                             std::vector<Symbol>* to) {
           absl::flat_hash_set<Symbol> seen;
           for (const NameRef& ref : refs) {
             Target t = Resolve(*ns, ref, RefKind::kEntity);
@@ -600,10 +632,10 @@ class Resolver {
           const TypeExpr& ctx = *decl->applies_to->context;
           Resolved context = ResolveType(ctx, *ns);
           if (context.type != nullptr && context.type->kind != Kind::kRecord) {
-            Error(ctx.loc, absl::StrCat(
-                               "the context of action `",
-                               ActionText(Qualify(*ns, "Action"), decl->names.front().name),
-                               "` must be a record type"));
+            Error(ctx.loc, absl::StrCat("the context of action `",
+                                        ActionText(Qualify(*ns, "Action"),
+                                                   decl->names.front().name),
+                                        "` must be a record type"));
           }
           info.context = std::move(context.type);
         }
@@ -624,9 +656,9 @@ class Resolver {
   // The nodes reachable from `from` through `parents` (a depth-first walk
   // with an explicit stack). `stamp` is scratch shared across calls, so each
   // walk costs only what it reaches.
-  static std::vector<size_t> Reach(size_t from,
-                                   const std::vector<std::vector<size_t>>& parents,
-                                   std::vector<uint32_t>* stamp, uint32_t* generation) {
+  static std::vector<size_t> Reach(
+      size_t from, const std::vector<std::vector<size_t>>& parents,
+      std::vector<uint32_t>* stamp, uint32_t* generation) {
     const uint32_t gen = ++*generation;
     std::vector<size_t> reached, stack = parents[from];
     while (!stack.empty()) {
@@ -687,7 +719,8 @@ class Resolver {
       const ActionInfo& info = out->actions.at(order[i]);
       if (reported[i] || !info.ancestors.contains(info.uid)) continue;
       for (size_t j : reached[i]) {
-        if (out->actions.at(order[j]).ancestors.contains(info.uid)) reported[j] = 1;
+        if (out->actions.at(order[j]).ancestors.contains(info.uid))
+          reported[j] = 1;
       }
       Error(action_locs_.at(info.uid),
             absl::StrCat("cycle in action hierarchy containing `",
@@ -699,6 +732,7 @@ class Resolver {
   const SchemaParseOptions& options_;
   std::vector<SchemaError>* errors_;
 
+  absl::flat_hash_set<const NamespaceBlock*> duplicate_blocks_;
   absl::flat_hash_map<std::string, CommonDef> common_defs_;  // with builtins
   std::vector<std::string> user_commons_;  // declaration order
   absl::flat_hash_set<std::string> entity_defs_;
@@ -712,8 +746,9 @@ class Resolver {
 
 }  // namespace
 
-bool ResolveSchema(const SchemaSource& source, const SchemaParseOptions& options,
-                   SchemaModel* out, std::vector<SchemaError>* errors) {
+bool ResolveSchema(const SchemaSource& source,
+                   const SchemaParseOptions& options, SchemaModel* out,
+                   std::vector<SchemaError>* errors) {
   Resolver resolver(source, options, errors);
   return resolver.Run(out);
 }

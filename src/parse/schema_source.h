@@ -46,7 +46,9 @@ struct SrcLoc {
   std::string path;
 
   static SrcLoc At(uint32_t offset) { return SrcLoc{offset, {}}; }
-  static SrcLoc Path(std::string path) { return SrcLoc{kNoOffset, std::move(path)}; }
+  static SrcLoc Path(std::string path) {
+    return SrcLoc{kNoOffset, std::move(path)};
+  }
 };
 
 // One error, located; schema.cc renders it with file, line and column.
@@ -74,10 +76,10 @@ struct AttrDecl;
 // A type expression as written.
 struct TypeExpr {
   enum class Kind : uint8_t {
-    kName,       // `User`, `Long`, `NS::T`: an entity or common type (JSON
-                 // "EntityOrCommon"); the resolver picks which
-    kSet,        // `Set<T>`
-    kRecord,     // `{ a: T, b?: U }`
+    kName,    // `User`, `Long`, `NS::T`: an entity or common type (JSON
+              // "EntityOrCommon"); the resolver picks which
+    kSet,     // `Set<T>`
+    kRecord,  // `{ a: T, b?: U }`
     // JSON only:
     kBool,       // "Boolean"
     kLong,       // "Long"
@@ -87,9 +89,9 @@ struct TypeExpr {
     kCommonRef,  // {"type": "T"} (and `context: T` in text): a common type only
   };
   Kind kind = Kind::kName;
-  std::string name;                 // kName, kEntity, kExtension, kCommonRef
+  std::string name;                   // kName, kEntity, kExtension, kCommonRef
   std::unique_ptr<TypeExpr> element;  // kSet
-  std::vector<AttrDecl> attrs;      // kRecord, in source order, unique names
+  std::vector<AttrDecl> attrs;        // kRecord, in source order, unique names
   SrcLoc loc;
 };
 
@@ -174,8 +176,9 @@ bool ParseJsonSchema(std::string_view json, const SchemaParseOptions& options,
 
 // Name resolution, common-type inlining, declaration checks and the
 // ancestor closures.
-bool ResolveSchema(const SchemaSource& source, const SchemaParseOptions& options,
-                   SchemaModel* out, std::vector<SchemaError>* errors);
+bool ResolveSchema(const SchemaSource& source,
+                   const SchemaParseOptions& options, SchemaModel* out,
+                   std::vector<SchemaError>* errors);
 
 // The byte offset of the value at JSON Pointer `path` in `json` (text that
 // parsed), or SrcLoc::kNoOffset when it cannot be found.

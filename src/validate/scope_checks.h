@@ -9,6 +9,8 @@
 #ifndef ARBITER_VALIDATE_SCOPE_CHECKS_H_
 #define ARBITER_VALIDATE_SCOPE_CHECKS_H_
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "src/ast/policy.h"
