@@ -361,10 +361,10 @@ TEST_CASE("unescape pattern: escaped stars are literal", "[lexer]") {
   CHECK_FALSE(UnescapePattern(R"(\u{D800}*)", &parts).empty());
 }
 
-// --- Known divergences from Cedar (see the test names) -----------------------
+// --- Former divergences from Cedar, now fixed (see the test names) ------------
 
 TEST_CASE("lexer: a bare carriage return ends a comment",
-          "[lexer][!mayfail]") {
+          "[lexer]") {
   // Cedar's comment token is `//[^\n\r]*`: text after a lone `\r` (old
   // Mac line endings) is code again, not part of the comment.
   CHECK(Texts("a // c\rb") == std::vector<std::string>{"a", "b", ""});
@@ -372,14 +372,14 @@ TEST_CASE("lexer: a bare carriage return ends a comment",
 }
 
 TEST_CASE("lexer: form feed and vertical tab are whitespace",
-          "[lexer][!mayfail]") {
+          "[lexer]") {
   // Cedar skips `\s`, which includes \f and \v.
   CHECK(Kinds("a\fb\vc") ==
         std::vector<Tok>{Tok::kIdent, Tok::kIdent, Tok::kIdent, Tok::kEnd});
 }
 
 TEST_CASE("unescape: a backslash before a newline continues the line",
-          "[lexer][!mayfail]") {
+          "[lexer]") {
   // Cedar unescapes with Rust's string rules: `\` + newline skips the
   // newline and the whitespace after it.
   std::string out;
@@ -387,7 +387,7 @@ TEST_CASE("unescape: a backslash before a newline continues the line",
   CHECK(out == "ab");
 }
 
-TEST_CASE("unescape: underscores inside unicode escapes", "[lexer][!mayfail]") {
+TEST_CASE("unescape: underscores inside unicode escapes", "[lexer]") {
   // Rust's rules allow `_` after the first digit of a unicode escape.
   std::string out;
   CHECK(Unescape(R"(\u{1_F600})", &out).empty());
@@ -396,7 +396,7 @@ TEST_CASE("unescape: underscores inside unicode escapes", "[lexer][!mayfail]") {
 }
 
 TEST_CASE("unescape: a bare carriage return in a string is an error",
-          "[lexer][!mayfail]") {
+          "[lexer]") {
   // Rust's rules (which Cedar uses) reject a lone `\r` in a string literal.
   CHECK_FALSE(UnescapeError("a\rb").empty());
 }

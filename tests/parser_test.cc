@@ -838,10 +838,10 @@ TEST_CASE("parser: stray tokens between policies are errors", "[parser]") {
   MustFail("permit(principal, action, resource); @a");
 }
 
-// --- Known divergences from Cedar (see the test names) -----------------------
+// --- Former divergences from Cedar, now fixed (see the test names) ------------
 
 TEST_CASE("parser: a comment ended by a bare carriage return hides nothing",
-          "[parser][!mayfail]") {
+          "[parser]") {
   // Cedar ends a `//` comment at `\r` as well as `\n`. With old Mac line
   // endings the forbid below is a policy, not part of the comment: dropping
   // it silently turns a deny into an allow.
@@ -853,7 +853,7 @@ TEST_CASE("parser: a comment ended by a bare carriage return hides nothing",
 }
 
 TEST_CASE("parser: reserved words are not entity type names",
-          "[parser][!mayfail]") {
+          "[parser]") {
   // Cedar: "this identifier is reserved and cannot be used" for `true`,
   // `false`, `if`, `then`, `else`, `in`, `is`, `has` and `like` in a name.
   for (std::string_view text : {
@@ -870,7 +870,7 @@ TEST_CASE("parser: reserved words are not entity type names",
   }
 }
 
-TEST_CASE("parser: the __cedar namespace is reserved", "[parser][!mayfail]") {
+TEST_CASE("parser: the __cedar namespace is reserved", "[parser]") {
   // Cedar 4: "The name `__cedar::User` contains `__cedar`, which is reserved".
   for (std::string_view text : {
            "permit(principal == __cedar::User::\"a\", action, resource);",
@@ -883,7 +883,7 @@ TEST_CASE("parser: the __cedar namespace is reserved", "[parser][!mayfail]") {
 }
 
 TEST_CASE("parser: a run of unary operators is all `!` or all `-`",
-          "[parser][!mayfail]") {
+          "[parser]") {
   // Cedar's grammar: Unary ::= ['!' {'!'} | '-' {'-'}] Member, so `!-x` and
   // `-!x` need parentheses.
   CHECK(Rejected("!-context.n"));
@@ -893,7 +893,7 @@ TEST_CASE("parser: a run of unary operators is all `!` or all `-`",
 }
 
 TEST_CASE("parser: `if` is not an operand without parentheses",
-          "[parser][!mayfail]") {
+          "[parser]") {
   // In Cedar's grammar `if` starts an Expr, never a Primary: it may follow
   // `(`, `[`, `,`, `{`, `:`, `then` or `else`, not an operator.
   CHECK(Rejected("1 + if true then 1 else 2 == 2"));

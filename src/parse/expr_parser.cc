@@ -301,6 +301,13 @@ Node Parser::ParseUnary() {
     Error(ops[4].begin, "too many unary operators: at most 4 may be chained");
     return Node{};
   }
+  for (size_t i = 1; i < ops.size(); ++i) {
+    if (ops[i].kind != ops[0].kind) {
+      // Cedar's grammar allows a run of `!` or a run of `-`, not a mix.
+      Error(ops[i].begin, "mixed unary operators need parentheses");
+      return Node{};
+    }
+  }
   Node operand;
   // `-` directly before an integer literal makes a negative literal, which
   // is how -9223372036854775808 (whose magnitude overflows a Long) is
@@ -455,9 +462,11 @@ Node Parser::ParseNameExpr() {
     return Node{std::move(e), 1};
   }
   std::string path;
+  if (!CheckNameComponent(Peek())) return Node{};
   path.assign(Next().text);
   while (At(Tok::kColonColon) && Peek(1).kind == Tok::kIdent) {
     Next();
+    if (!CheckNameComponent(Peek())) return Node{};
     path.append("::");
     path.append(Next().text);
   }

@@ -59,6 +59,16 @@ std::string DecodeEscape(std::string_view raw, size_t* i, std::string* out,
     case '\\': out->push_back('\\'); break;
     case '"': out->push_back('"'); break;
     case '\'': out->push_back('\''); break;
+    case '\n':
+      // Rust's string rules, which Cedar uses: `\` before a newline skips
+      // the newline and the whitespace that follows.
+      ++p;
+      while (p < raw.size() && (raw[p] == ' ' || raw[p] == '\t' ||
+                                raw[p] == '\n' || raw[p] == '\r')) {
+        ++p;
+      }
+      *i = p;
+      return "";
     case '*':
       if (!allow_star) return "invalid escape `\\*`";
       *star = true;
@@ -84,6 +94,10 @@ std::string DecodeEscape(std::string_view raw, size_t* i, std::string* out,
       uint32_t cp = 0;
       int digits = 0;
       while (q < raw.size() && raw[q] != '}') {
+        if (raw[q] == '_' && digits > 0) {  // Rust allows `_` separators
+          ++q;
+          continue;
+        }
         int h = HexValue(raw[q]);
         if (h < 0 || digits >= 6) return "invalid unicode escape: expected 1 to 6 hex digits";
         cp = cp * 16 + static_cast<uint32_t>(h);
@@ -112,6 +126,9 @@ std::string DecodeEscape(std::string_view raw, size_t* i, std::string* out,
 std::string Unescape(std::string_view raw, std::string* out) {
   out->clear();
   for (size_t i = 0; i < raw.size();) {
+    if (raw[i] == '\r' && (i + 1 >= raw.size() || raw[i + 1] != '\n')) {
+      return "a bare carriage return is not allowed in a string literal";
+    }
     if (raw[i] != '\\') {
       out->push_back(raw[i++]);
       continue;
@@ -126,6 +143,9 @@ std::string Unescape(std::string_view raw, std::string* out) {
 std::string UnescapePattern(std::string_view raw, std::vector<std::string>* parts) {
   parts->assign(1, std::string());
   for (size_t i = 0; i < raw.size();) {
+    if (raw[i] == '\r' && (i + 1 >= raw.size() || raw[i + 1] != '\n')) {
+      return "a bare carriage return is not allowed in a string literal";
+    }
     if (raw[i] == '*') {
       parts->emplace_back();
       ++i;
@@ -151,12 +171,14 @@ std::vector<Token> Lex(std::string_view s) {
   };
   while (i < s.size()) {
     char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+        c == '\v') {
       ++i;
       continue;
     }
     if (c == '/' && i + 1 < s.size() && s[i + 1] == '/') {
-      while (i < s.size() && s[i] != '\n') ++i;
+      // Cedar's comment token is `//[^\n\r]*`: a lone `\r` ends it too.
+      while (i < s.size() && s[i] != '\n' && s[i] != '\r') ++i;
       continue;
     }
     size_t b = i;

@@ -68,6 +68,8 @@ class Parser {
   // --- shared helpers ---
  public:
   bool ParsePath(std::string* path);
+  // Errors on reserved words and `__cedar` used as part of a name.
+  bool CheckNameComponent(const Token& t);
   bool ParseEntityUid(EntityUid* out);
   bool ParseStringLiteral(std::string* out);
 

@@ -112,14 +112,33 @@ bool Parser::CheckHeight(size_t height, uint32_t offset) {
   return false;
 }
 
+bool Parser::CheckNameComponent(const Token& t) {
+  static constexpr std::string_view kReserved[] = {
+      "true", "false", "if", "then", "else", "in", "is", "like", "has"};
+  for (std::string_view r : kReserved) {
+    if (t.text == r) {
+      Error(t.begin, absl::StrCat("`", std::string(t.text),
+                                  "` is reserved and cannot be used in a name"));
+      return false;
+    }
+  }
+  if (t.text == "__cedar") {
+    Error(t.begin, "names may not use the reserved namespace `__cedar`");
+    return false;
+  }
+  return true;
+}
+
 bool Parser::ParsePath(std::string* path) {
   if (!At(Tok::kIdent)) {
     ErrorAtPeek(absl::StrCat("expected a name, found ", DescribeToken(Peek())));
     return false;
   }
+  if (!CheckNameComponent(Peek())) return false;
   path->assign(Next().text);
   while (At(Tok::kColonColon) && Peek(1).kind == Tok::kIdent) {
     Next();
+    if (!CheckNameComponent(Peek())) return false;
     path->append("::");
     path->append(Next().text);
   }
