@@ -595,3 +595,95 @@ TEST_CASE("malformed: JSON size limit", "[malformed]") {
 
 }  // namespace
 }  // namespace arbiter
+
+// --- Schemas ---------------------------------------------------------------------
+
+namespace arbiter {
+namespace {
+
+constexpr char kEmbeddedSchema[] = R"(
+namespace App {
+  type Ctx = { ip: ipaddr, level?: Long, tags: Set<String> };
+  entity Group;
+  entity User in [Group] = { name: String, manager?: User, score: decimal } tags String;
+  entity Doc enum ["a", "b"];
+  action read, write in [all] appliesTo { principal: [User], resource: [Doc], context: Ctx };
+  action all;
+}
+)";
+
+// A schema in either format either parses or fails with a message; it never
+// crashes, hangs or trips a sanitizer. A failure must carry a location.
+void CheckSchema(const std::string& text, bool json) {
+  auto s = json ? Schema::FromJson(text) : Schema::Parse(text);
+  if (!s.ok()) {
+    CHECK_FALSE(s.status().message().empty());
+  }
+}
+
+TEST_CASE("malformed: every prefix and deletion of a schema, both formats",
+          "[malformed][schema]") {
+  auto schema = Schema::Parse(kEmbeddedSchema);
+  REQUIRE(schema.ok());
+  const std::string texts[2] = {kEmbeddedSchema, (*schema)->ToJson()};
+  for (int json = 0; json < 2; ++json) {
+    const std::string& text = texts[json];
+    REQUIRE((json ? Schema::FromJson(text) : Schema::Parse(text)).ok());
+    size_t ok = 0;
+    for (size_t n = 0; n < text.size(); ++n) {
+      std::string prefix = text.substr(0, n);
+      CheckSchema(prefix, json);
+      CheckSchema(text.substr(0, n) + text.substr(n + 1), json);
+      if ((json ? Schema::FromJson(prefix) : Schema::Parse(prefix)).ok()) ++ok;
+    }
+    CHECK(ok < text.size() / 2);
+  }
+}
+
+TEST_CASE("malformed: random bytes and deep nesting as schemas",
+          "[malformed][schema]") {
+  std::mt19937 rng(777);
+  for (int i = 0; i < 300; ++i) {
+    std::string junk(rng() % 200, '\0');
+    for (char& c : junk) c = static_cast<char>(rng() % 256);
+    CheckSchema(junk, false);
+    CheckSchema(junk, true);
+  }
+  std::string deep = "entity E = { a: ";
+  for (int i = 0; i < 100000; ++i) deep += "{ a: ";
+  auto s = Schema::Parse(deep);
+  CHECK_FALSE(s.ok());
+  std::string deep_set = "type T = ";
+  for (int i = 0; i < 100000; ++i) deep_set += "Set<";
+  CHECK_FALSE(Schema::Parse(deep_set).ok());
+  std::string deep_json = "{\"\": {\"entityTypes\": {\"E\": {\"shape\": ";
+  for (int i = 0; i < 100000; ++i) deep_json += "{\"type\": \"Set\", \"element\": ";
+  CHECK_FALSE(Schema::FromJson(deep_json).ok());
+}
+
+TEST_CASE("malformed: schema-directed entities and contexts", "[malformed][schema]") {
+  auto schema = Schema::Parse(kEmbeddedSchema);
+  REQUIRE(schema.ok());
+  const std::string good = R"([
+    {"uid": {"type": "App::User", "id": "u"}, "attrs": {"name": "n", "score": "1.5"},
+     "parents": [{"type": "App::Group", "id": "g"}], "tags": {"t": "x"}}
+  ])";
+  REQUIRE(EntitiesFromJson(good, **schema).ok());
+  for (size_t n = 0; n < good.size(); ++n) {
+    auto e = EntitiesFromJson(good.substr(0, n), **schema);
+    if (!e.ok()) CHECK_FALSE(e.status().message().empty());
+  }
+  const std::string ctx = R"({"ip": "10.0.0.1", "tags": ["a"], "level": 3})";
+  const EntityUid read = EntityUid::Of("App::Action", "read");
+  REQUIRE(ContextFromJson(ctx, **schema, read).ok());
+  for (size_t n = 0; n < ctx.size(); ++n) {
+    auto c = ContextFromJson(ctx.substr(0, n), **schema, read);
+    if (!c.ok()) CHECK_FALSE(c.status().message().empty());
+  }
+  // Wrong types are located errors, not crashes.
+  auto bad = ContextFromJson(R"({"ip": 5, "tags": []})", **schema, read);
+  CHECK_FALSE(bad.ok());
+}
+
+}  // namespace
+}  // namespace arbiter

@@ -10,7 +10,9 @@
 #include "arbiter/entities.h"
 #include "arbiter/policy_set.h"
 #include "arbiter/request.h"
+#include "arbiter/schema.h"
 #include "arbiter/symbol.h"
+#include "arbiter/validator.h"
 #include "arbiter/value.h"
 
 #endif  // ARBITER_ARBITER_H_
