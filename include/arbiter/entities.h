@@ -66,14 +66,23 @@ struct StoredEntity {
   std::vector<EntityUid> ancestor_list;
 
   bool HasAncestor(const EntityUid& uid) const {
+    return HasAncestor(uid.packed());
+  }
+  // The same, for a uid given as EntityUid::packed(): a scan for a few
+  // ancestors, a binary search for many.
+  bool HasAncestor(uint64_t packed) const {
     if (ancestor_list.size() <= 16) {
-      const uint64_t k = uid.packed();
       for (const EntityUid& a : ancestor_list) {
-        if (a.packed() == k) return true;
+        if (a.packed() == packed) return true;
       }
       return false;
     }
-    return ancestors.contains(uid);
+    size_t lo = 0, hi = ancestor_list.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      if (ancestor_list[mid].packed() < packed) lo = mid + 1; else hi = mid;
+    }
+    return lo < ancestor_list.size() && ancestor_list[lo].packed() == packed;
   }
 
   const Value* FindAttr(Symbol name) const;

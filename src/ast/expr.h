@@ -117,6 +117,10 @@ struct Expr {
   std::vector<std::unique_ptr<Expr>> children;
 };
 
+// A deep copy of `e` (the parser desugars `has a.b.c` by repeating its
+// operand; the validator keeps conditions apart from folding).
+std::unique_ptr<Expr> CloneExpr(const Expr& e);
+
 }  // namespace arbiter::internal
 
 #endif  // ARBITER_AST_EXPR_H_

@@ -216,16 +216,8 @@ const Value* StoredEntity::FindTag(Symbol name) const {
 
 absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
     std::string_view json, const JsonOptions& options) {
-  // Entity document overhead: the array, the entity object and `attrs`.
-  absl::StatusOr<Json> doc = internal::ParseJsonText(
-      json, options, internal::JsonDepthFor(options, 3), "entities JSON",
-      /*entity_document=*/true);
+  absl::StatusOr<Json> doc = internal::ParseEntitiesDocument(json, options);
   if (!doc.ok()) return doc.status();
-  if (!doc->is_array()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("entities JSON must be an array of entities, found `",
-                     internal::JsonSnippet(*doc), "`"));
-  }
   std::vector<Entity> entities;
   try {
     entities.reserve(doc->size());

@@ -245,4 +245,19 @@ absl::StatusOr<Json> ParseJsonText(std::string_view text,
   }
 }
 
+absl::StatusOr<Json> ParseEntitiesDocument(std::string_view text,
+                                           const JsonOptions& options) {
+  // Entity document overhead: the array, the entity object and `attrs`.
+  absl::StatusOr<Json> doc =
+      ParseJsonText(text, options, JsonDepthFor(options, 3), "entities JSON",
+                    /*entity_document=*/true);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_array()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("entities JSON must be an array of entities, found `",
+                     JsonSnippet(*doc), "`"));
+  }
+  return doc;
+}
+
 }  // namespace arbiter::internal

@@ -67,6 +67,11 @@ absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text,
                                              std::string_view what,
                                              bool entity_document);
 
+// Parses an entities document: JSON text that must be an array (of
+// entities). Shared by the schema-less and the schema-directed loaders.
+absl::StatusOr<nlohmann::json> ParseEntitiesDocument(std::string_view text,
+                                                     const JsonOptions& options);
+
 // The JSON nesting that values of options.max_depth need, plus `overhead`
 // levels of surrounding structure (an `__extn` call takes three levels).
 size_t JsonDepthFor(const JsonOptions& options, size_t overhead);

@@ -647,16 +647,8 @@ namespace arbiter {
 absl::StatusOr<std::shared_ptr<const Entities>> EntitiesFromJson(
     std::string_view json, const Schema& schema, const JsonOptions& options) {
   const internal::SchemaModel& model = schema.model();
-  // Entity document overhead: the array, the entity object and `attrs`.
-  absl::StatusOr<nlohmann::json> doc = internal::ParseJsonText(
-      json, options, internal::JsonDepthFor(options, 3), "entities JSON",
-      /*entity_document=*/true);
+  absl::StatusOr<nlohmann::json> doc = internal::ParseEntitiesDocument(json, options);
   if (!doc.ok()) return doc.status();
-  if (!doc->is_array()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("entities JSON must be an array of entities, found `",
-                     internal::JsonSnippet(*doc), "`"));
-  }
   std::vector<Entity> entities;
   try {
     entities.reserve(doc->size() + model.action_order.size());

@@ -120,18 +120,7 @@ namespace {
 // `uid in target` for a request entity: itself or one of its ancestors.
 inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
                             uint64_t target) {
-  if (uid == target) return true;
-  if (entity == nullptr) return false;
-  if (entity->ancestor_list.size() <= 16) {
-    for (const EntityUid& a : entity->ancestor_list) {
-      if (a.packed() == target) return true;
-    }
-    return false;
-  }
-  // Deep hierarchies: binary search the sorted list.
-  auto it = std::lower_bound(entity->ancestor_list.begin(), entity->ancestor_list.end(),
-                             target, [](const EntityUid& a, uint64_t t) { return a.packed() < t; });
-  return it != entity->ancestor_list.end() && it->packed() == target;
+  return uid == target || (entity != nullptr && entity->HasAncestor(target));
 }
 
 }  // namespace

@@ -31,23 +31,6 @@
 namespace arbiter::internal {
 namespace {
 
-std::unique_ptr<Expr> CloneExpr(const Expr& e) {
-  auto c = std::make_unique<Expr>();
-  c->kind = e.kind;
-  c->span = e.span;
-  c->op = e.op;
-  c->var = e.var;
-  c->slot = e.slot;
-  c->fn = e.fn;
-  c->attr = e.attr;
-  c->entity_type = e.entity_type;
-  c->literal = e.literal;
-  c->pattern = e.pattern;
-  c->record_keys = e.record_keys;
-  for (const auto& ch : e.children) c->children.push_back(CloneExpr(*ch));
-  return c;
-}
-
 Node Make(std::unique_ptr<Expr> e, std::initializer_list<size_t> heights) {
   size_t h = 0;
   for (size_t x : heights) h = std::max(h, x);

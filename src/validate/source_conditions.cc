@@ -66,22 +66,6 @@ bool Reparse(std::string_view text, uint32_t base, std::vector<Condition>* out) 
   return p.At(Tok::kSemi);
 }
 
-std::unique_ptr<Expr> Clone(const Expr& src) {
-  auto e = std::make_unique<Expr>();
-  e->kind = src.kind;
-  e->span = src.span;
-  e->op = src.op;
-  e->var = src.var;
-  e->slot = src.slot;
-  e->fn = src.fn;
-  e->attr = src.attr;
-  e->entity_type = src.entity_type;
-  e->literal = src.literal;
-  e->pattern = src.pattern;
-  e->record_keys = src.record_keys;
-  for (const auto& c : src.children) e->children.push_back(Clone(*c));
-  return e;
-}
 
 }  // namespace
 
@@ -102,7 +86,7 @@ std::vector<Condition> SourceConditions(const Policy& policy) {
   for (const Condition& c : body.conditions) {
     Condition copy;
     copy.is_when = c.is_when;
-    if (c.expr) copy.expr = Clone(*c.expr);
+    if (c.expr) copy.expr = CloneExpr(*c.expr);
     out.push_back(std::move(copy));
   }
   return out;
