@@ -53,6 +53,26 @@ class Evaluator {
   // The error of the last failed evaluation.
   const absl::Status& error() const { return error_; }
 
+  // For the compiled program (program.h), which shares this request state.
+  const Request& request() const { return request_; }
+  const Value& var_value(Var v) const {
+    switch (v) {
+      case Var::kPrincipal: return principal_;
+      case Var::kAction: return action_;
+      case Var::kResource: return resource_;
+      case Var::kContext: break;
+    }
+    return request_.context;
+  }
+  // The store entry of principal, action or resource (not context).
+  const StoredEntity* var_entity(Var v) const {
+    return v == Var::kPrincipal ? principal_entity_
+           : v == Var::kAction  ? action_entity_
+                                : resource_entity_;
+  }
+  // An entity in the store, trying the request's own entities first.
+  const StoredEntity* Lookup(const EntityUid& uid) const;
+
  private:
   const Value* Eval(const Expr& e, Value* tmp);
   // 1 true, 0 false, -1 error.
@@ -61,7 +81,6 @@ class Evaluator {
   const Value* GetAttr(const Value& v, Symbol attr);
   int HasAttr(const Value& v, Symbol attr);
   int In(const Value& lhs, const Value& rhs);
-  const StoredEntity* Lookup(const EntityUid& uid) const;
   bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid,
                          const StoredEntity* entity) const;
   const Value* Fail(absl::Status status) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "src/ast/policy.h"
+#include "src/eval/program.h"
 #include "src/index/policy_index.h"
 #include "src/parse/parser.h"
 
@@ -169,6 +170,7 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   set->policies_ = policies_;
   set->templates_ = templates_;
   set->index_ = std::make_unique<const internal::PolicyIndex>(set->policies_);
+  set->program_ = std::make_unique<const internal::Program>(set->policies_);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
 
