@@ -67,6 +67,7 @@ void AppendUniqueErrors(const std::vector<PolicyError>& from,
 
 // Scratch for one hop of a delegation chain, reused by the thread.
 thread_local Response hop_response;
+thread_local Request hop_request;
 thread_local std::vector<std::pair<Symbol, Value>> logged_context;
 
 }  // namespace
@@ -158,10 +159,11 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->denied_principal = request.principal;
       }
     } else {
-      // Declared before `hop` so the request's Value is gone when the buffer
-      // is recycled.
       internal::ContextBuffer buffer;
-      Request hop;
+      // A thread's scratch request: a fresh Request would allocate its
+      // default empty context on every call. Its context is reset before
+      // the buffer is recycled (see the end of this block).
+      Request& hop = hop_request;
       hop.action = request.action;
       hop.resource = request.resource;
       {
@@ -219,6 +221,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->core.decision = out->decision;
         hop_response.Clear();
       }
+      hop.context = Value();  // release the buffer before it is recycled
     }
     if (out->decision == Decision::kAllow && call.task != nullptr) {
       call.task->RecordCall({request.principal, request.action, request.resource});
