@@ -300,16 +300,19 @@ TEST_CASE("agent guard: delegation never adds privilege", "[agent]") {
   std::sort(reasons.begin(), reasons.end());
   CHECK(reasons == std::vector<std::string_view>{"agents-all", "alice-reads"});
 
-  // The acting hop is the last one: a worker denied by policy is kPolicy.
   auto alice_only = Delegation::Of({kAlice});
   REQUIRE(alice_only.ok());
   r = f.guard.Authorize(Req(kWorker, kReadSecret, kSecretDoc),
                         In(&task, cred, &*alice_only));
   CHECK(r.decision == Decision::kAllow);  // depth 1: the deep-chain forbid is off
-  // Through orchestrator too, the chain is visible to policies.
+  // Through orchestrator too, the chain is visible to policies. The forbid
+  // applies to every hop; the acting worker (hop 2) is decided first, so
+  // this is its own denial, not a delegation one.
   r = f.guard.Authorize(Req(kWorker, kReadSecret, kSecretDoc), In(&task, cred, &*chain));
   CHECK(r.decision == Decision::kDeny);
-  CHECK(r.denied_hop == 0);
+  CHECK(r.deny_kind == DenyKind::kPolicy);
+  CHECK(r.denied_hop == 2);
+  CHECK(r.denied_principal == kWorker);
   REQUIRE(r.core.reasons.size() == 1);
   CHECK(r.core.reasons[0] == "no-deep-read-secret");
 

@@ -196,12 +196,15 @@ void Guard::Authorize(const Request& request, const CallContext& call,
           out->denied_principal = request.principal;
         }
       } else {
-        // Origin first, acting principal last: on a deny, the hop named is
-        // the one closest to the human, which is the root cause.
+        // The acting principal first, then the chain from its origin: a
+        // forbid that applies to everyone is reported as the acting
+        // principal's own denial (kPolicy), and kDelegation means exactly
+        // "it could, but someone it acts for could not".
         const std::vector<EntityUid>& upstream = call.delegation->principals();
         const size_t hops = upstream.size() + 1;
         out->decision = Decision::kAllow;
-        for (size_t i = 0; i < hops; ++i) {
+        for (size_t step = 0; step < hops; ++step) {
+          const size_t i = step == 0 ? upstream.size() : step - 1;  // hop index
           hop.principal = i < upstream.size() ? upstream[i] : request.principal;
           arbiter::Authorize(*snap.policies, *snap.entities, hop, &hop_response,
                              options_.authorize);
