@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "arbiter/policy_set.h"
 #include "src/ast/policy.h"
 #include "src/parse/lexer.h"
@@ -36,14 +37,14 @@ class Parser {
          std::vector<Diagnostic>* diagnostics);
 
   // Parses the whole text; see ParsePolicies.
-  bool ParseAll(std::vector<std::unique_ptr<Policy>>* out);
+  bool ParseAll(std::vector<std::shared_ptr<Policy>>* out);
 
   // --- expressions (expr_parser.cc) ---
   Node ParseExpr();
 
  private:
   // --- policies (policy_parser.cc) ---
-  std::unique_ptr<Policy> ParsePolicy();
+  std::shared_ptr<Policy> ParsePolicy();
   bool ParseAnnotations(std::vector<Annotation>* out);
   bool ParseScope(Policy* p);
   bool ParsePrincipalOrResource(std::string_view var, std::string_view slot,
@@ -138,8 +139,10 @@ class Parser {
   Token prev_;   // the last token Next() consumed
   size_t pos_ = 0;  // how many tokens were consumed, to detect progress
   // Names interned so far; keys view the symbol table's own copies, which
-  // live for the life of the process.
-  absl::flat_hash_map<std::string_view, Symbol> symbols_;
+  // live for the life of the process. Keyed by absl::string_view for
+  // absl's string hash (Debian's absl hashes std::string_view with
+  // std::hash, which is several times slower on short names).
+  absl::flat_hash_map<absl::string_view, Symbol> symbols_;
   // Reused buffers for names and strings that are only interned.
   std::string scratch_path_;
   std::string scratch_string_;

@@ -40,10 +40,11 @@ Parser::Parser(std::string_view text, const ParseOptions& options,
 }
 
 Symbol Parser::Intern(std::string_view text) {
-  auto it = symbols_.find(text);
+  auto it = symbols_.find(absl::string_view(text.data(), text.size()));
   if (it != symbols_.end()) return it->second;
   Symbol s = Symbol::Intern(text);
-  symbols_.emplace(s.str(), s);
+  std::string_view stored = s.str();
+  symbols_.emplace(absl::string_view(stored.data(), stored.size()), s);
   return s;
 }
 
@@ -310,13 +311,12 @@ bool Parser::ParseScope(Policy* p) {
   return true;
 }
 
-std::unique_ptr<Policy> Parser::ParsePolicy() {
+std::shared_ptr<Policy> Parser::ParsePolicy() {
   auto body = std::make_shared<PolicyBody>();
-  body->file_name = options_.file_name;
   body->span.begin = Peek().begin;
   if (!ParseAnnotations(&body->annotations)) return nullptr;
 
-  auto p = std::make_unique<Policy>();
+  auto p = std::make_shared<Policy>();
   if (AtIdent("permit")) {
     p->effect = Effect::kPermit;
   } else if (AtIdent("forbid")) {
@@ -357,13 +357,13 @@ void Parser::SkipToPolicyEnd() {
   }
 }
 
-bool Parser::ParseAll(std::vector<std::unique_ptr<Policy>>* out) {
+bool Parser::ParseAll(std::vector<std::shared_ptr<Policy>>* out) {
   bool ok = true;
   while (!At(Tok::kEnd) && !too_many_errors_) {
     policy_failed_ = false;
     depth_ = 0;
     size_t start = pos_;
-    std::unique_ptr<Policy> p = ParsePolicy();
+    std::shared_ptr<Policy> p = ParsePolicy();
     if (p == nullptr || policy_failed_) {
       ok = false;
       if (!policy_failed_) ErrorAtPeek("invalid policy");
@@ -405,7 +405,7 @@ Diagnostic MakeDiagnostic(std::string_view file_name, std::string_view source,
 }
 
 bool ParsePolicies(std::string_view text, const ParseOptions& options,
-                   std::vector<std::unique_ptr<Policy>>* policies,
+                   std::vector<std::shared_ptr<Policy>>* policies,
                    std::vector<Diagnostic>* diagnostics) {
   // The limits are checked before the parser (and so the lexer) sees a
   // single byte of the text.
