@@ -173,6 +173,7 @@ absl::Status PolicySetBuilder::Link(std::string_view template_id,
 
 absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   absl::flat_hash_set<std::string_view> ids;
+  ids.reserve(policies_.size() + templates_.size());
   for (const auto* list : {&policies_, &templates_}) {
     for (const auto& p : *list) {
       if (!ids.insert(p->id).second) {
