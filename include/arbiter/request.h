@@ -20,6 +20,7 @@
 #define ARBITER_REQUEST_H_
 
 #include <memory>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,12 +72,30 @@ struct Response {
   // Set by Engine::Authorize: keeps alive the snapshot the ids point into.
   // Assigned only when the snapshot changes, so reuse costs nothing.
   std::shared_ptr<const void> keepalive;
+  // Message buffers of earlier errors, which Clear() keeps for the next
+  // errors to reuse: a reused response reports errors without allocating
+  // once its buffers have grown. Not part of the answer.
+  std::vector<std::string> spare_messages;
 
   // Resets the answer; keeps the buffers and `keepalive`.
   void Clear() {
     decision = Decision::kDeny;
     reasons.clear();
+    for (PolicyError& e : errors) spare_messages.push_back(std::move(e.message));
     errors.clear();
+  }
+
+  // Appends an error for `policy_id` and returns its message buffer, empty
+  // (a spare one when there is one).
+  std::string* AddError(std::string_view policy_id) {
+    std::string message;
+    if (!spare_messages.empty()) {
+      message = std::move(spare_messages.back());
+      spare_messages.pop_back();
+      message.clear();
+    }
+    errors.push_back(PolicyError{policy_id, std::move(message)});
+    return &errors.back().message;
   }
 };
 

@@ -42,8 +42,7 @@ inline void Decide(const internal::Policy& p, const internal::Program* program,
   }
   if (sat == -2) sat = eval.ConditionsHold(p);
   if (sat < 0) {
-    response->errors.push_back(
-        PolicyError{p.id, std::string(eval.error().message())});
+    eval.AppendErrorMessage(response->AddError(p.id));
     return;
   }
   if (sat == 0) return;

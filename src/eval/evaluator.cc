@@ -84,6 +84,47 @@ Evaluator::Evaluator(const Entities& entities, const Request& request)
       action_entity_(entities.Find(request.action)),
       resource_entity_(entities.Find(request.resource)) {}
 
+void Evaluator::AppendErrorMessage(std::string* out) const {
+  // The same words as MissingEntity and the attribute errors in the
+  // general path; built with appends so that a buffer with capacity left
+  // is reused as is.
+  switch (quick_) {
+    case QuickError::kNone:
+      out->append(error_.message().data(), error_.message().size());
+      return;
+    case QuickError::kMissingEntity:
+      out->append("entity `");
+      out->append(quick_uid_.type.str());
+      out->append("::");
+      AppendQuotedString(quick_uid_.id.str(), out);
+      out->append("` does not exist");
+      return;
+    case QuickError::kMissingAttr:
+      out->append("`");
+      out->append(quick_uid_.type.str());
+      out->append("::");
+      AppendQuotedString(quick_uid_.id.str(), out);
+      out->append("` does not have the attribute `");
+      out->append(quick_attr_.str());
+      out->append("`");
+      return;
+    case QuickError::kMissingField:
+      out->append("record does not have the attribute `");
+      out->append(quick_attr_.str());
+      out->append("`");
+      return;
+  }
+}
+
+const absl::Status& Evaluator::error() const {
+  if (quick_ != QuickError::kNone) {
+    std::string message;
+    AppendErrorMessage(&message);
+    error_ = absl::InvalidArgumentError(message);
+  }
+  return error_;
+}
+
 const Value* Evaluator::Context() {
   if (request_.context_overlay == nullptr) return &request_.context;
   if (!merged_context_.has_value()) {
@@ -152,14 +193,14 @@ int Evaluator::ConditionsHold(const Policy& p) {
 absl::StatusOr<bool> Evaluator::Satisfied(const Policy& p) {
   if (!ScopeMatches(p)) return false;
   int r = ConditionsHold(p);
-  if (r < 0) return error_;
+  if (r < 0) return error();
   return r == 1;
 }
 
 absl::StatusOr<Value> Evaluator::Eval(const Expr& e) {
   Value tmp;
   const Value* v = Eval(e, &tmp);
-  if (v == nullptr) return error_;
+  if (v == nullptr) return error();
   return *v;
 }
 
@@ -174,21 +215,19 @@ int Evaluator::EvalBool(const Expr& e) {
 const Value* Evaluator::GetAttr(const Value& v, Symbol attr) {
   if (v.is(ValueKind::kEntity)) {
     const StoredEntity* ent = Lookup(v.as_entity());
-    if (ent == nullptr) return Fail(MissingEntity(v.as_entity()));
+    if (ent == nullptr) {
+      return FailQuick(QuickError::kMissingEntity, v.as_entity(), attr);
+    }
     const Value* a = ent->FindAttr(attr);
     if (a == nullptr) {
-      return Fail(absl::InvalidArgumentError(
-          absl::StrCat("`", v.as_entity().ToString(),
-                       "` does not have the attribute `",
-                       std::string(attr.str()), "`")));
+      return FailQuick(QuickError::kMissingAttr, v.as_entity(), attr);
     }
     return a;
   }
   if (v.is(ValueKind::kRecord)) {
     const Value* a = v.FindField(attr);
     if (a == nullptr) {
-      return Fail(absl::InvalidArgumentError(absl::StrCat(
-          "record does not have the attribute `", std::string(attr.str()), "`")));
+      return FailQuick(QuickError::kMissingField, EntityUid{}, attr);
     }
     return a;
   }

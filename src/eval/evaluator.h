@@ -18,6 +18,7 @@
 #define ARBITER_EVAL_EVALUATOR_H_
 
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -53,7 +54,13 @@ class Evaluator {
   const StoredEntity* resource_entity() const { return resource_entity_; }
 
   // The error of the last failed evaluation.
-  const absl::Status& error() const { return error_; }
+  const absl::Status& error() const;
+
+  // The last error's message, appended to *out. The errors policies meet
+  // most (an entity missing from the store, a missing attribute) are kept
+  // unformatted until this call, so reporting them into a reused buffer
+  // allocates nothing.
+  void AppendErrorMessage(std::string* out) const;
 
   // For the compiled program (program.h), which shares this request state.
   const Request& request() const { return request_; }
@@ -97,11 +104,26 @@ class Evaluator {
   int In(const Value& lhs, const Value& rhs);
   bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid,
                          const StoredEntity* entity) const;
+  // The unformatted errors (see AppendErrorMessage).
+  enum class QuickError : uint8_t {
+    kNone,             // error_ holds the error
+    kMissingEntity,    // quick_uid_ is not in the store
+    kMissingAttr,      // quick_uid_ has no attribute quick_attr_
+    kMissingField,     // a record has no field quick_attr_
+  };
+  const Value* FailQuick(QuickError kind, const EntityUid& uid, Symbol attr) {
+    quick_ = kind;
+    quick_uid_ = uid;
+    quick_attr_ = attr;
+    return nullptr;
+  }
   const Value* Fail(absl::Status status) {
+    quick_ = QuickError::kNone;
     error_ = std::move(status);
     return nullptr;
   }
   int FailBool(absl::Status status) {
+    quick_ = QuickError::kNone;
     error_ = std::move(status);
     return -1;
   }
@@ -121,7 +143,11 @@ class Evaluator {
   const StoredEntity* principal_entity_;
   const StoredEntity* action_entity_;
   const StoredEntity* resource_entity_;
-  absl::Status error_;
+  QuickError quick_ = QuickError::kNone;
+  EntityUid quick_uid_;
+  Symbol quick_attr_;
+  // Built from the quick error when error() is asked for.
+  mutable absl::Status error_;
 };
 
 // Whether `text` matches a `like` pattern (wildcards between the parts).
