@@ -22,6 +22,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "src/eval/ext/extensions.h"
+#include "src/eval/ops.h"
 
 namespace arbiter::internal {
 namespace {
@@ -94,16 +95,12 @@ void Evaluator::AppendErrorMessage(std::string* out) const {
       return;
     case QuickError::kMissingEntity:
       out->append("entity `");
-      out->append(quick_uid_.type.str());
-      out->append("::");
-      AppendQuotedString(quick_uid_.id.str(), out);
+      AppendEntityUid(quick_uid_, out);
       out->append("` does not exist");
       return;
     case QuickError::kMissingAttr:
       out->append("`");
-      out->append(quick_uid_.type.str());
-      out->append("::");
-      AppendQuotedString(quick_uid_.id.str(), out);
+      AppendEntityUid(quick_uid_, out);
       out->append("` does not have the attribute `");
       out->append(quick_attr_.str());
       out->append("`");
@@ -145,16 +142,6 @@ const StoredEntity* Evaluator::Lookup(const EntityUid& uid) const {
   return entities_.Find(uid);
 }
 
-namespace {
-
-// `uid in target`, for a request entity whose store entry is known.
-inline bool InKnown(const EntityUid& uid, const StoredEntity* entity,
-                    const EntityUid& target) {
-  return uid == target ||
-         (entity != nullptr && entity->HasAncestor(target));
-}
-
-}  // namespace
 
 bool Evaluator::ConstraintMatches(const ScopeConstraint& c,
                                   const EntityUid& uid,
@@ -258,15 +245,13 @@ int Evaluator::In(const Value& lhs, const Value& rhs) {
         absl::StrCat("type error: expected set or entity, got ",
                      std::string(KindName(rhs.kind())))));
   }
-  // Every element must be an entity, even after a match is found.
-  for (const Value& el : rhs.as_set()) {
-    if (!el.is(ValueKind::kEntity)) return FailBool(TypeError("entity", el));
+  const int in = InEntitySet(uid, Lookup(uid), rhs.as_set());
+  if (in < 0) {
+    for (const Value& el : rhs.as_set()) {
+      if (!el.is(ValueKind::kEntity)) return FailBool(TypeError("entity", el));
+    }
   }
-  const StoredEntity* entity = Lookup(uid);
-  for (const Value& el : rhs.as_set()) {
-    if (InKnown(uid, entity, el.as_entity())) return 1;
-  }
-  return 0;
+  return in;
 }
 
 const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
@@ -335,14 +320,7 @@ const Value* Evaluator::EvalBinary(const Expr& e, Value* tmp) {
     case BinaryOp::kContainsAny: {
       if (!a.is(ValueKind::kSet)) return Fail(TypeError("set", a));
       if (!b.is(ValueKind::kSet)) return Fail(TypeError("set", b));
-      const bool all = e.op == BinaryOp::kContainsAll;
-      bool result = all;
-      for (const Value& el : b.as_set()) {
-        const bool has = a.SetContains(el);
-        if (all && !has) { result = false; break; }
-        if (!all && has) { result = true; break; }
-      }
-      return BoolResult(result);
+      return BoolResult(ContainsAllOrAny(a, b, e.op == BinaryOp::kContainsAll));
     }
     case BinaryOp::kGetTag:
     case BinaryOp::kHasTag: {

@@ -22,6 +22,7 @@
 
 #include "src/eval/evaluator.h"
 #include "src/eval/ext/extensions.h"
+#include "src/eval/ops.h"
 #include "src/eval/program.h"
 
 namespace arbiter::internal {
@@ -62,11 +63,6 @@ inline bool HeapFree(const Value& v) {
     case ValueKind::kRecord: return false;
     default: return true;
   }
-}
-
-inline bool InKnown(const EntityUid& uid, const StoredEntity* entity,
-                    const EntityUid& target) {
-  return uid == target || (entity != nullptr && entity->HasAncestor(target));
 }
 
 inline bool Compare(BinaryOp op, int c) {
@@ -250,14 +246,9 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         if (b.is(ValueKind::kEntity)) {
           r = InKnown(uid, eval.Lookup(uid), b.as_entity());
         } else if (b.is(ValueKind::kSet)) {
-          // Every element must be an entity, even after a match is found.
-          for (const Value& el : b.as_set()) {
-            if (!el.is(ValueKind::kEntity)) return RunResult::kBail;
-          }
-          const StoredEntity* e = eval.Lookup(uid);
-          for (const Value& el : b.as_set()) {
-            if (InKnown(uid, e, el.as_entity())) { r = true; break; }
-          }
+          const int in_set = InEntitySet(uid, eval.Lookup(uid), b.as_set());
+          if (in_set < 0) return RunResult::kBail;
+          r = in_set == 1;
         } else {
           return RunResult::kBail;
         }
@@ -288,13 +279,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         if (!a.is(ValueKind::kSet) || !b.is(ValueKind::kSet)) {
           return RunResult::kBail;
         }
-        const bool all = in.op == Op::kContainsAll;
-        bool r = all;
-        for (const Value& el : b.as_set()) {
-          const bool has = a.SetContains(el);
-          if (all && !has) { r = false; break; }
-          if (!all && has) { r = true; break; }
-        }
+        const bool r = ContainsAllOrAny(a, b, in.op == Op::kContainsAll);
         --sp;
         stack[sp - 1] = BoolValue(r);
         break;
