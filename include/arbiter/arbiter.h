@@ -6,12 +6,18 @@
 #define ARBITER_ARBITER_H_
 
 #include "arbiter/authorizer.h"
+#include "arbiter/clock.h"
+#include "arbiter/credentials.h"
+#include "arbiter/decision_log.h"
+#include "arbiter/delegation.h"
 #include "arbiter/engine.h"
 #include "arbiter/entities.h"
+#include "arbiter/guard.h"
 #include "arbiter/policy_set.h"
 #include "arbiter/request.h"
 #include "arbiter/schema.h"
 #include "arbiter/symbol.h"
+#include "arbiter/task.h"
 #include "arbiter/validator.h"
 #include "arbiter/value.h"
 

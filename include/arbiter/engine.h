@@ -61,6 +61,15 @@ class Engine {
   // The current snapshot (takes the lock; not meant for the decision path).
   std::shared_ptr<const Snapshot> snapshot() const;
 
+  // The snapshot a decision on this thread would use now, found the way
+  // Authorize finds it (no lock unless a swap happened). The reference is
+  // valid until this thread's next call into this engine; copy the pointer
+  // to keep the snapshot longer. For layers that decide several requests on
+  // one snapshot (the agent guard's delegation chain).
+  const std::shared_ptr<const Snapshot>& CurrentSnapshot() const {
+    return Current();
+  }
+
   // Decides on the current snapshot. The response keeps that snapshot alive
   // (its policy ids point into it) until it is reused or destroyed.
   void Authorize(const Request& request, Response* response,

@@ -28,6 +28,7 @@
 #define ARBITER_POLICY_SET_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,13 @@ class PolicySet {
   // The policy (or template) written back as Cedar text.
   std::string PolicyText(size_t i) const;
 
+  // A stable 64-bit FNV-1a hash of the policy text, computed once by Build:
+  // over every policy and template in order, its id, its source text and,
+  // for a linked policy, its template id and slot values. Equal sets built
+  // from equal text hash equally, in any process; the decision log records
+  // it (as 16 hex digits) as the policy-set revision.
+  uint64_t source_hash() const { return source_hash_; }
+
   // The scope index over policies(), built once by PolicySetBuilder::Build.
   const internal::PolicyIndex& index() const { return *index_; }
 
@@ -104,6 +112,7 @@ class PolicySet {
   std::unique_ptr<const internal::PolicyIndex> index_;
   std::vector<std::shared_ptr<const internal::Policy>> policies_;
   std::vector<std::shared_ptr<const internal::Policy>> templates_;
+  uint64_t source_hash_ = 0;
 };
 
 // The entity a template slot is filled with when linking.

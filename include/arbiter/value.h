@@ -129,6 +129,12 @@ class Value {
   static Value Set(std::vector<Value> elements);
   // Sorts by key; when a key repeats, the last field wins.
   static Value Record(std::vector<std::pair<Symbol, Value>> fields);
+  // Wraps fields that already hold the RecordFields invariant (keys strictly
+  // increasing), without sorting or copying them. For a caller that builds a
+  // record per decision and recycles the storage once no Value shares it.
+  static Value RecordFromSorted(std::shared_ptr<const RecordFields> fields) {
+    return Value(Data(std::in_place_index<5>, std::move(fields)));
+  }
   static Value Ip(const IpAddr& ip) { return Value(Data(std::in_place_index<6>, ip)); }
   static Value Dec(Decimal d) { return Value(Data(std::in_place_index<7>, d)); }
   static Value Time(Datetime t) { return Value(Data(std::in_place_index<8>, t)); }

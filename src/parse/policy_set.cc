@@ -155,6 +155,45 @@ absl::Status PolicySetBuilder::Link(std::string_view template_id,
   return absl::OkStatus();
 }
 
+namespace {
+
+// FNV-1a, 64 bits: stable across platforms and releases, which a revision
+// recorded in audit logs must be. Each part is followed by a 0 byte so that
+// ("ab", "c") and ("a", "bc") differ.
+void HashPart(std::string_view s, uint64_t* h) {
+  for (unsigned char c : s) {
+    *h ^= c;
+    *h *= 0x100000001b3ULL;
+  }
+  *h *= 0x100000001b3ULL;  // the 0 byte: xor with 0 is a no-op
+}
+
+uint64_t SourceHash(
+    const std::vector<std::shared_ptr<const Policy>>& policies,
+    const std::vector<std::shared_ptr<const Policy>>& templates) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto* list : {&policies, &templates}) {
+    for (const auto& p : *list) {
+      HashPart(p->id, &h);
+      const internal::PolicyBody& b = *p->body;
+      if (b.source != nullptr) {
+        HashPart(std::string_view(*b.source).substr(
+                     b.span.begin, b.span.end - b.span.begin),
+                 &h);
+      }
+      if (!p->template_id.empty()) {
+        HashPart(p->template_id, &h);
+        HashPart(p->principal.entity.ToString(), &h);
+        HashPart(p->resource.entity.ToString(), &h);
+      }
+    }
+    HashPart("", &h);  // policies apart from templates
+  }
+  return h;
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   absl::flat_hash_set<std::string_view> ids;
   for (const auto* list : {&policies_, &templates_}) {
@@ -168,6 +207,7 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   std::shared_ptr<PolicySet> set(new PolicySet());
   set->policies_ = policies_;
   set->templates_ = templates_;
+  set->source_hash_ = SourceHash(policies_, templates_);
   set->index_ = std::make_unique<const internal::PolicyIndex>(set->policies_);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }

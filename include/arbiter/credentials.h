@@ -1,0 +1,174 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// credentials.h: just-in-time credentials for agent tool calls.
+//
+// Overview
+//   An agent gets a short-lived credential per task, scoped to the actions
+//   (tools) the task needs, and presents its id on every call. The guard
+//   (guard.h) asks a CredentialChecker before any policy is evaluated; a
+//   failed check is a deny that names the failed check. CredentialRegistry
+//   is the built-in checker:
+//
+//   arbiter::CredentialRegistry registry;  // system clock
+//   absl::StatusOr<std::string> id = registry.Issue({
+//       .task_id = "task-7",
+//       .agent = arbiter::EntityUid::Of("Agent", "researcher"),
+//       .actions = {arbiter::EntityUid::Of("Action", "read_tools")},
+//       .ttl = std::chrono::minutes(5)});
+//   ... every tool call presents *id ...
+//   registry.EndTask("task-7");  // every credential of task-7 stops working
+//
+//   An action in `actions` is either one action or an action group: a
+//   credential for `Action::"read_tools"` covers every action whose
+//   ancestors, in the entity store of the decision, include it.
+//
+//   Ids are 128 random bits from the operating system (getrandom(2)),
+//   written as 32 lower-case hex digits. An id is bound to one agent and
+//   one task, so it identifies a grant rather than acting as a bearer
+//   secret: presented by another principal or in another task it is denied.
+//   Ids are therefore safe to write to the decision log.
+//
+// Thread-safety
+//   CredentialRegistry may be used from any number of threads. Check takes a
+//   reader lock and does one hash probe; Issue, Revoke and EndTask take the
+//   writer lock.
+
+#ifndef ARBITER_CREDENTIALS_H_
+#define ARBITER_CREDENTIALS_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "arbiter/clock.h"
+#include "arbiter/entities.h"
+#include "arbiter/value.h"
+
+namespace arbiter {
+
+// The outcome of a credential check. Every value but kValid and
+// kNotChecked is a distinct deny reason.
+enum class CredentialStatus : uint8_t {
+  kNotChecked,  // no checker installed
+  kValid,
+  kMissing,      // the call presented no credential
+  kUnknown,      // no credential has this id (or it is malformed)
+  kExpired,      // its time to live has passed
+  kRevoked,      // revoked one by one, or its task has ended
+  kWrongAgent,   // issued to another principal
+  kWrongTask,    // issued for another task
+  kOutOfScope,   // the action is not among (or under) its actions
+  kRejected,     // a host checker's own reason for refusing
+};
+
+// "credential missing", "credential unknown", "credential expired",
+// "credential revoked", "credential issued to another agent",
+// "credential issued for another task", "action outside credential scope",
+// "credential rejected"; "credential valid" and "credential not checked".
+std::string_view CredentialStatusName(CredentialStatus status);
+
+// What a checker is asked about one call.
+struct CredentialQuery {
+  std::string_view credential_id;  // empty when the call presented none
+  EntityUid principal;             // the acting agent
+  EntityUid action;
+  std::string_view task_id;        // empty outside a task
+  const Entities* entities = nullptr;  // the decision's store (action groups)
+  TimePoint now;
+};
+
+// CredentialChecker
+//
+// A hook the guard calls before evaluating policies. Implementations must be
+// thread-safe and should be fast: this is on every call.
+class CredentialChecker {
+ public:
+  virtual ~CredentialChecker() = default;
+  virtual CredentialStatus Check(const CredentialQuery& query) const = 0;
+};
+
+// What to issue.
+struct CredentialSpec {
+  std::string task_id;               // required
+  EntityUid agent;                   // the only principal that may present it
+  std::vector<EntityUid> actions;    // actions or action groups; not empty
+  std::chrono::nanoseconds ttl{0};   // time to live; must be positive
+};
+
+// CredentialRegistry
+//
+// The built-in checker: issues, checks and revokes credentials. Revoked and
+// expired credentials are remembered (so their deny reason stays precise)
+// until Purge removes them.
+class CredentialRegistry : public CredentialChecker {
+ public:
+  // `clock` is not owned and must outlive the registry; null means
+  // Clock::System().
+  explicit CredentialRegistry(const Clock* clock = nullptr);
+  ~CredentialRegistry() override;
+  CredentialRegistry(const CredentialRegistry&) = delete;
+  CredentialRegistry& operator=(const CredentialRegistry&) = delete;
+
+  // Issues a credential valid from now until now + ttl and returns its id.
+  // InvalidArgument for an empty task id, no actions or a non-positive ttl;
+  // Unavailable when the OS has no randomness to give.
+  absl::StatusOr<std::string> Issue(const CredentialSpec& spec);
+
+  // Revokes one credential. NotFound for an unknown id.
+  absl::Status Revoke(std::string_view credential_id);
+
+  // Ends a task: revokes every credential issued for it, at once (one
+  // critical section, so no call can see some revoked and others not).
+  // Returns how many were revoked by this call.
+  size_t EndTask(std::string_view task_id);
+
+  // Forgets credentials that are revoked or expired at `now`; later checks of
+  // their ids answer kUnknown. Returns how many were removed.
+  size_t Purge(TimePoint now);
+
+  // CredentialChecker: unknown, then revoked, expired (now >= expiry), wrong
+  // agent, wrong task (when the query names a task), out of scope.
+  CredentialStatus Check(const CredentialQuery& query) const override;
+
+  // The expiry of a credential, for display; NotFound for an unknown id.
+  absl::StatusOr<TimePoint> ExpiresAt(std::string_view credential_id) const;
+
+  size_t size() const;
+  const Clock* clock() const { return clock_; }
+
+ private:
+  struct Key {
+    uint64_t hi = 0, lo = 0;
+    friend bool operator==(const Key&, const Key&) = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Key& k) {
+      // The bits are uniformly random already; one word is plenty.
+      return H::combine(std::move(h), k.lo);
+    }
+  };
+  struct Grant {
+    std::string task_id;
+    EntityUid agent;
+    std::vector<EntityUid> actions;
+    TimePoint expires;
+    bool revoked = false;
+  };
+  static bool ParseId(std::string_view text, Key* key);
+
+  const Clock* const clock_;
+  mutable std::shared_mutex mu_;
+  absl::flat_hash_map<Key, Grant> grants_;                       // guarded by mu_
+  absl::flat_hash_map<std::string, std::vector<Key>> by_task_;  // guarded by mu_
+};
+
+}  // namespace arbiter
+
+#endif  // ARBITER_CREDENTIALS_H_
