@@ -65,6 +65,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "arbiter/authorizer.h"
+#include "arbiter/engine.h"
 #include "arbiter/entities.h"
 #include "arbiter/policy_set.h"
 #include "arbiter/request.h"
@@ -116,10 +117,9 @@ struct BundleLoadOptions {
   // Validate the policies against the schema (when there is one) and fail
   // the load on any validation error. Default: true.
   bool validate = true;
-  // Distinct tool names whose classified action entity a bundle keeps.
-  // Beyond that, new names are classified on every call (correct, slower),
-  // so a caller sending endless random names cannot grow memory without
-  // bound. Default: 65536.
+  // Distinct tool names a bundle classifies and remembers. Beyond that a new
+  // name is denied as unclassified (fail closed), so a caller sending endless
+  // made-up names cannot grow memory without bound. Default: 65536.
   size_t max_cached_tools = 65536;
 };
 
@@ -144,7 +144,7 @@ struct ToolInfo {
 // Bundle
 //
 // One loaded bundle. Handed out as std::shared_ptr<const Bundle>.
-class Bundle {
+class Bundle : public ActionResolver {
  public:
   // Reads `path` (arbiter.yaml) and everything it names, relative to the
   // folder that holds it.
@@ -157,14 +157,14 @@ class Bundle {
       std::string_view yaml, const std::string& path,
       const BundleLoadOptions& options = {});
 
-  ~Bundle();
+  ~Bundle() override;
   Bundle(const Bundle&) = delete;
   Bundle& operator=(const Bundle&) = delete;
 
   const std::string& path() const { return path_; }
   // A hash (FNV-1a, stable across runs) of the bundle file and every file it
   // read: equal revisions mean equal inputs.
-  uint64_t revision() const { return revision_; }
+  uint64_t revision() const override { return revision_; }
   std::string revision_hex() const;  // 16 lower-case hex digits
 
   const std::shared_ptr<const PolicySet>& policies() const { return policies_; }
@@ -183,6 +183,13 @@ class Bundle {
 
   // Resolves a tool name (caching the classified entity).
   ToolInfo ClassifyTool(std::string_view tool) const;
+
+  // ActionResolver: the store holding `action` — the bundle's own, or for a
+  // tool first seen at run time the overlay holding its classified action
+  // entity; nullptr for an unclassified tool. Installed in an Engine
+  // snapshot (BundleManager does this), it lets Engine and Guard decide
+  // runtime tools.
+  const Entities* EntitiesFor(const EntityUid& action) const override;
 
   // Decides `request` as a call of `tool`: request.action is ignored. An
   // unclassified tool is a deny with no reasons and no errors.

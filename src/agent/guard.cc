@@ -117,6 +117,11 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     if (out->core.keepalive.get() != current.get()) out->core.keepalive = current;
   }
   const Snapshot& snap = *static_cast<const Snapshot*>(out->core.keepalive.get());
+  // With a policy bundle installed, the action picks the store (a runtime
+  // tool's action entity lives in its own overlay); null means the tool is
+  // unclassified and is denied after the credential check.
+  const Entities* resolved = snap.EntitiesFor(request.action);
+  const Entities& store = resolved != nullptr ? *resolved : *snap.entities;
 
   out->decision = Decision::kDeny;
   out->deny_kind = DenyKind::kNone;
@@ -138,7 +143,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     q.principal = request.principal;
     q.action = request.action;
     q.task_id = task_id;
-    q.entities = snap.entities.get();
+    q.entities = &store;
     q.now = now;
     out->credential = options_.credentials->Check(q);
     if (out->credential != CredentialStatus::kValid) {
@@ -147,9 +152,11 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     }
   }
 
-  if (checked_ok) {
+  if (checked_ok && resolved == nullptr) {
+    out->deny_kind = DenyKind::kUnclassified;
+  } else if (checked_ok) {
     if (call.task == nullptr && call.delegation == nullptr) {
-      arbiter::Authorize(*snap.policies, *snap.entities, request, &out->core,
+      arbiter::Authorize(*snap.policies, store, request, &out->core,
                          options_.authorize);
       out->decision = out->core.decision;
       if (out->decision == Decision::kDeny) {
@@ -185,7 +192,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
       }
       if (call.delegation == nullptr) {
         hop.principal = request.principal;
-        arbiter::Authorize(*snap.policies, *snap.entities, hop, &out->core,
+        arbiter::Authorize(*snap.policies, store, hop, &out->core,
                            options_.authorize);
         out->decision = out->core.decision;
         if (out->decision == Decision::kDeny) {
@@ -201,7 +208,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->decision = Decision::kAllow;
         for (size_t i = 0; i < hops; ++i) {
           hop.principal = i < upstream.size() ? upstream[i] : request.principal;
-          arbiter::Authorize(*snap.policies, *snap.entities, hop, &hop_response,
+          arbiter::Authorize(*snap.policies, store, hop, &hop_response,
                              options_.authorize);
           if (hop_response.decision == Decision::kDeny) {
             out->decision = Decision::kDeny;
@@ -229,7 +236,9 @@ void Guard::Authorize(const Request& request, const CallContext& call,
   DecisionRecord rec;
   rec.id = out->id;
   rec.time = now;
-  rec.policy_revision = snap.policies->source_hash();
+  // A bundle's revision covers its entities and tool rules too.
+  rec.policy_revision = snap.actions != nullptr ? snap.actions->revision()
+                                                : snap.policies->source_hash();
   rec.principal = request.principal;
   rec.action = request.action;
   rec.resource = request.resource;

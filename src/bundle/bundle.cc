@@ -44,16 +44,15 @@ EntityUid Bundle::ToolAction(std::string_view tool) const {
 }
 
 ToolInfo Bundle::ClassifyTool(std::string_view tool) const {
-  std::unique_ptr<internal::ToolEntry> scratch;
-  const internal::ToolEntry* e = tools_->Find(tool, &scratch);
-  return ToolInfo{e->resolution, e->action, e->rule, e->groups};
+  const internal::ToolEntry* e = tools_->Find(tool);
+  // The overflow entry has no uid of its own.
+  return ToolInfo{e->resolution, ToolAction(tool), e->rule, e->groups};
 }
 
 ToolResolution Bundle::AuthorizeTool(std::string_view tool,
                                      const Request& request, Response* response,
                                      const AuthorizeOptions& options) const {
-  std::unique_ptr<internal::ToolEntry> scratch;
-  const internal::ToolEntry* e = tools_->Find(tool, &scratch);
+  const internal::ToolEntry* e = tools_->Find(tool);
   if (e->resolution == ToolResolution::kUnclassified) {
     response->Clear();
     return e->resolution;
@@ -71,14 +70,20 @@ ToolResolution Bundle::Authorize(const Request& request, Response* response,
     arbiter::Authorize(*policies_, *entities_, request, response, options);
     return ToolResolution::kDeclared;
   }
-  std::unique_ptr<internal::ToolEntry> scratch;
-  const internal::ToolEntry* e = tools_->Find(request.action.id.str(), &scratch);
+  const internal::ToolEntry* e = tools_->Find(request.action.id.str());
   if (e->resolution == ToolResolution::kUnclassified) {
     response->Clear();
     return e->resolution;
   }
   arbiter::Authorize(*policies_, *e->store, request, response, options);
   return e->resolution;
+}
+
+const Entities* Bundle::EntitiesFor(const EntityUid& action) const {
+  if (action.type != action_type_ || entities_->Find(action) != nullptr) {
+    return entities_.get();
+  }
+  return tools_->Find(action.id.str())->store.get();  // null: unclassified
 }
 
 std::vector<Bundle::UnreachableRule> Bundle::UnreachableToolRules() const {

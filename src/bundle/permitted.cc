@@ -22,12 +22,10 @@ void Bundle::PermittedTools(const Request& request,
                             std::vector<uint32_t>* permitted) const {
   permitted->clear();
   thread_local std::vector<const internal::ToolEntry*> entries;
-  thread_local std::vector<std::unique_ptr<internal::ToolEntry>> scratch;
   thread_local std::vector<int8_t> class_answer;  // -1 unknown, 0 deny, 1 allow
   thread_local std::vector<int32_t> touched;
   thread_local Response response;
-  scratch.clear();
-  tools_->FindAll(tools, &entries, &scratch);
+  tools_->FindAll(tools, &entries);
 
   // Sharing answers across a class is sound only if the request itself does
   // not name a tool action (a context field holding Action::"x" could be

@@ -92,18 +92,17 @@ std::unique_ptr<ToolEntry> ToolTable::Classify(std::string_view tool) const {
   return e;  // unclassified
 }
 
-const ToolEntry* ToolTable::Insert(std::string_view tool,
-                                   std::unique_ptr<ToolEntry>* scratch) const {
+const ToolEntry* ToolTable::Insert(std::string_view tool) const {
+  const absl::string_view key(tool.data(), tool.size());
+  {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    if (cache_.size() >= max_cached_ && !cache_.contains(key)) return &overflow_;
+  }
   // Built outside the lock: WithEntities scans the store.
   std::unique_ptr<ToolEntry> e = Classify(tool);
   std::unique_lock<std::shared_mutex> lock(mu_);
-  const absl::string_view key(tool.data(), tool.size());
   if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
-  if (cache_.size() >= max_cached_) {
-    *scratch = std::move(e);
-    (*scratch)->klass = -1;
-    return scratch->get();
-  }
+  if (cache_.size() >= max_cached_) return &overflow_;
   if (e->klass == -2 || e->resolution == ToolResolution::kUnclassified ||
       named_.contains(e->action)) {
     e->klass = -1;
@@ -117,19 +116,17 @@ const ToolEntry* ToolTable::Insert(std::string_view tool,
   return out;
 }
 
-const ToolEntry* ToolTable::Find(std::string_view tool,
-                                 std::unique_ptr<ToolEntry>* scratch) const {
+const ToolEntry* ToolTable::Find(std::string_view tool) const {
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
     auto it = cache_.find(absl::string_view(tool.data(), tool.size()));
     if (it != cache_.end()) return it->second.get();
   }
-  return Insert(tool, scratch);
+  return Insert(tool);
 }
 
 void ToolTable::FindAll(absl::Span<const std::string_view> tools,
-                        std::vector<const ToolEntry*>* out,
-                        std::vector<std::unique_ptr<ToolEntry>>* scratch) const {
+                        std::vector<const ToolEntry*>* out) const {
   out->assign(tools.size(), nullptr);
   bool missing = false;
   {
@@ -142,10 +139,7 @@ void ToolTable::FindAll(absl::Span<const std::string_view> tools,
   }
   if (!missing) return;
   for (size_t i = 0; i < tools.size(); ++i) {
-    if ((*out)[i] != nullptr) continue;
-    std::unique_ptr<ToolEntry> one;
-    (*out)[i] = Insert(tools[i], &one);
-    if (one) scratch->push_back(std::move(one));
+    if ((*out)[i] == nullptr) (*out)[i] = Insert(tools[i]);
   }
 }
 

@@ -74,17 +74,16 @@ class ToolTable {
       std::shared_ptr<const Entities> entities, const PolicySet& policies,
       size_t max_cached);
 
-  // The entry for `tool`, classified on first sight. The pointer stays valid
-  // for the table's life, except past max_cached names, when the entry is
-  // built into *scratch and returned from there.
-  const ToolEntry* Find(std::string_view tool,
-                        std::unique_ptr<ToolEntry>* scratch) const;
+  // The entry for `tool`, classified on first sight; valid for the table's
+  // life. Past max_cached names a new name gets the shared unclassified
+  // entry, without being classified or even interned: the table fails
+  // closed rather than grow without bound on names a caller makes up.
+  const ToolEntry* Find(std::string_view tool) const;
 
-  // Find for many names, taking the reader lock once. `scratch` collects
-  // uncached entries; out[i] is the entry of tools[i].
+  // Find for many names, taking the reader lock once; out[i] is the entry
+  // of tools[i].
   void FindAll(absl::Span<const std::string_view> tools,
-               std::vector<const ToolEntry*>* out,
-               std::vector<std::unique_ptr<ToolEntry>>* scratch) const;
+               std::vector<const ToolEntry*>* out) const;
 
   size_t class_count() const;
   Symbol action_type() const { return action_type_; }
@@ -93,8 +92,7 @@ class ToolTable {
   ToolTable() = default;
   // Classifies without touching the cache.
   std::unique_ptr<ToolEntry> Classify(std::string_view tool) const;
-  const ToolEntry* Insert(std::string_view tool,
-                          std::unique_ptr<ToolEntry>* scratch) const;
+  const ToolEntry* Insert(std::string_view tool) const;
 
   std::vector<ToolRule> rules_;
   std::vector<std::unique_ptr<const RE2>> patterns_;  // one per rule
@@ -102,6 +100,7 @@ class ToolTable {
   std::shared_ptr<const Entities> entities_;
   absl::flat_hash_set<EntityUid> named_;
   size_t max_cached_ = 0;
+  ToolEntry overflow_;  // unclassified; returned past max_cached_
 
   // std::shared_mutex: lookups (every decision) share it; only a name seen
   // for the first time takes it exclusively. ThreadSanitizer understands it.
