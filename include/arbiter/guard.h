@@ -72,6 +72,8 @@ struct GuardOptions {
   std::string delegation_key = "delegation";
   // Request-context fields copied into each decision record. Default: none,
   // so nothing the caller put in the context reaches the log unless chosen.
+  // "*" copies the whole context the policies read (the task and delegation
+  // fields included): what `arbiter replay` needs to decide again.
   std::vector<std::string> logged_context_fields;
   // Passed to the core decision. Default: use the scope index.
   AuthorizeOptions authorize;
@@ -133,6 +135,7 @@ class Guard {
   const Symbol task_key_;
   const Symbol delegation_key_;
   std::vector<Symbol> logged_fields_;  // sorted by id
+  bool log_whole_context_ = false;     // "*" among logged_context_fields
 };
 
 }  // namespace arbiter

@@ -89,7 +89,8 @@ Guard::Guard(const Engine* engine, GuardOptions options)
       task_key_(Symbol::Intern(options_.task_key)),
       delegation_key_(Symbol::Intern(options_.delegation_key)) {
   for (const std::string& f : options_.logged_context_fields) {
-    logged_fields_.push_back(Symbol::Intern(f));
+    if (f == "*") log_whole_context_ = true;
+    else logged_fields_.push_back(Symbol::Intern(f));
   }
   std::sort(logged_fields_.begin(), logged_fields_.end());
   logged_fields_.erase(std::unique(logged_fields_.begin(), logged_fields_.end()),
@@ -136,6 +137,9 @@ void Guard::Authorize(const Request& request, const CallContext& call,
   const std::string_view task_id =
       call.task != nullptr ? std::string_view(call.task->id()) : std::string_view();
 
+  // The context the policies read, kept for a whole-context log record.
+  Value evaluated_context;
+  if (log_whole_context_ && logger != nullptr) evaluated_context = request.context;
   bool checked_ok = true;
   if (options_.credentials != nullptr) {
     CredentialQuery q;
@@ -190,6 +194,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
           hop.context = buffer.Merge(request.context, {{delegation_key_, deleg_value}});
         }
       }
+      if (log_whole_context_ && logger != nullptr) evaluated_context = hop.context;
       if (call.delegation == nullptr) {
         hop.principal = request.principal;
         arbiter::Authorize(*snap.policies, store, hop, &out->core,
@@ -252,7 +257,9 @@ void Guard::Authorize(const Request& request, const CallContext& call,
   rec.denied_principal = out->denied_principal;
   rec.policies = out->core.reasons;
   rec.errors = out->core.errors;
-  if (!logged_fields_.empty() && request.context.is(ValueKind::kRecord)) {
+  if (log_whole_context_ && evaluated_context.is(ValueKind::kRecord)) {
+    rec.context = evaluated_context.as_record();
+  } else if (!logged_fields_.empty() && request.context.is(ValueKind::kRecord)) {
     for (Symbol f : logged_fields_) {
       if (const Value* v = request.context.FindField(f)) {
         logged_context.emplace_back(f, *v);

@@ -151,7 +151,9 @@ absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::FromYaml(
       return std::nullopt;
     }
     b.files_.push_back(file);
-    Fnv(file, &rev);
+    // The name as seen from the bundle's folder: the same bundle loaded
+    // through another path has the same revision.
+    Fnv(file.compare(0, dir.size(), dir) == 0 ? file.substr(dir.size()) : file, &rev);
     Fnv(*t, &rev);
     return *std::move(t);
   };

@@ -58,9 +58,7 @@ absl::StatusOr<std::unique_ptr<BundleManager>> BundleManager::FromBundle(
   GuardOptions g;
   g.logger = m->logger_;
   g.clock = m->options_.clock;
-  for (const std::string& f : log.context_fields) {
-    if (f != "*") g.logged_context_fields.push_back(f);
-  }
+  g.logged_context_fields = log.context_fields;  // "*": the whole context
   m->unchecked_guard_ = std::make_unique<Guard>(m->engine_.get(), g);
   g.credentials = &m->registry_;
   m->checked_guard_ = std::make_unique<Guard>(m->engine_.get(), g);
