@@ -170,7 +170,8 @@ class BundleManager {
 
   std::mutex watch_mu_;
   std::condition_variable watch_cv_;
-  bool stop_ = false;  // guarded by watch_mu_
+  bool stop_ = false;         // guarded by watch_mu_
+  bool watch_ready_ = false;  // the watcher took its first look; watch_mu_
   std::thread watcher_;
 };
 

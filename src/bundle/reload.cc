@@ -62,7 +62,13 @@ absl::StatusOr<std::unique_ptr<BundleManager>> BundleManager::FromBundle(
   m->unchecked_guard_ = std::make_unique<Guard>(m->engine_.get(), g);
   g.credentials = &m->registry_;
   m->checked_guard_ = std::make_unique<Guard>(m->engine_.get(), g);
-  if (m->options_.watch) m->watcher_ = std::thread([p = m.get()] { p->Watch(); });
+  if (m->options_.watch) {
+    m->watcher_ = std::thread([p = m.get()] { p->Watch(); });
+    // Changes made after Open returns must be seen: wait for the watcher's
+    // first look at the files.
+    std::unique_lock<std::mutex> lock(m->watch_mu_);
+    m->watch_cv_.wait(lock, [&] { return m->watch_ready_; });
+  }
   return m;
 }
 

@@ -48,6 +48,8 @@ std::vector<int64_t> Fingerprint(const std::vector<std::string>& files) {
 void BundleManager::Watch() {
   std::vector<int64_t> seen = Fingerprint(current()->files());
   std::unique_lock<std::mutex> lock(watch_mu_);
+  watch_ready_ = true;
+  watch_cv_.notify_all();
   while (!stop_) {
     watch_cv_.wait_for(lock, options_.poll_interval);
     if (stop_) break;
