@@ -6,11 +6,14 @@
 //   When a user asks an orchestrator, which hands work to a worker agent, the
 //   worker's calls are made on behalf of [user, orchestrator]. Passed to
 //   Guard::Authorize, a Delegation makes the guard decide the call once for
-//   every principal in the chain — the user, the orchestrator, then the
-//   acting agent (Request::principal) — and allow it only if every one of
-//   them is allowed. Delegating therefore never adds privilege: a worker can
-//   do at most what each principal above it can. The response names the
-//   first hop that was denied (hop 0 is the origin).
+//   every principal in the chain — the acting agent (Request::principal)
+//   first, then the user, then the orchestrator — and allow it only if every
+//   one of them is allowed. Delegating therefore never adds privilege: a
+//   worker can do at most what each principal above it can. The response
+//   names the hop that was denied: hops are numbered from the origin (hop 0,
+//   the user) to the acting agent (hop principals().size()); a denial of the
+//   acting agent itself is DenyKind::kPolicy, of anyone it acts for
+//   DenyKind::kDelegation.
 //
 //   auto d = arbiter::Delegation::Of({arbiter::EntityUid::Of("User", "alice"),
 //                                     arbiter::EntityUid::Of("Agent", "orch")});

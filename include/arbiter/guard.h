@@ -94,9 +94,10 @@ struct GuardResponse {
   Decision decision = Decision::kDeny;
   DenyKind deny_kind = DenyKind::kNone;
   CredentialStatus credential = CredentialStatus::kNotChecked;
-  // For kPolicy / kDelegation: the first hop denied (0 = the delegation's
-  // origin; the acting principal is hop delegation->principals().size(), so
-  // 0 without delegation) and that hop's principal.
+  // For kPolicy / kDelegation: the hop denied (0 = the delegation's origin;
+  // the acting principal is hop delegation->principals().size(), so 0
+  // without delegation) and that hop's principal. The acting principal is
+  // decided first, then the chain from its origin; the first denial wins.
   int denied_hop = -1;
   EntityUid denied_principal;
   DecisionId id;

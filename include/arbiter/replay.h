@@ -8,8 +8,8 @@
 //   decisions it would have changed. Replay reads a decision log (JSON Lines,
 //   as the agent guard writes it: decision_log.h) and decides every record's
 //   request again against a candidate bundle, the way the guard decided it:
-//   every principal of the delegation chain, origin first, then the acting
-//   principal; allowed only if all are; a tool no rule of the candidate
+//   the acting principal, then every principal of the delegation chain from
+//   its origin; allowed only if all are; a tool no rule of the candidate
 //   classifies is denied as unclassified.
 //
 //   auto candidate = arbiter::Bundle::Load("next/arbiter.yaml").value();

@@ -67,6 +67,7 @@ void AppendUniqueErrors(const std::vector<PolicyError>& from,
 
 // Scratch for one hop of a delegation chain, reused by the thread.
 thread_local Response hop_response;
+thread_local Request hop_request;
 thread_local std::vector<std::pair<Symbol, Value>> logged_context;
 
 }  // namespace
@@ -169,10 +170,11 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->denied_principal = request.principal;
       }
     } else {
-      // Declared before `hop` so the request's Value is gone when the buffer
-      // is recycled.
       internal::ContextBuffer buffer;
-      Request hop;
+      // A thread's scratch request: a fresh Request would allocate its
+      // default empty context on every call. Its context is reset before
+      // the buffer is recycled (see the end of this block).
+      Request& hop = hop_request;
       hop.action = request.action;
       hop.resource = request.resource;
       {
@@ -206,12 +208,15 @@ void Guard::Authorize(const Request& request, const CallContext& call,
           out->denied_principal = request.principal;
         }
       } else {
-        // Origin first, acting principal last: on a deny, the hop named is
-        // the one closest to the human, which is the root cause.
+        // The acting principal first, then the chain from its origin: a
+        // forbid that applies to everyone is reported as the acting
+        // principal's own denial (kPolicy), and kDelegation means exactly
+        // "it could, but someone it acts for could not".
         const std::vector<EntityUid>& upstream = call.delegation->principals();
         const size_t hops = upstream.size() + 1;
         out->decision = Decision::kAllow;
-        for (size_t i = 0; i < hops; ++i) {
+        for (size_t step = 0; step < hops; ++step) {
+          const size_t i = step == 0 ? upstream.size() : step - 1;  // hop index
           hop.principal = i < upstream.size() ? upstream[i] : request.principal;
           arbiter::Authorize(*snap.policies, store, hop, &hop_response,
                              options_.authorize);
@@ -231,6 +236,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->core.decision = out->decision;
         hop_response.Clear();
       }
+      hop.context = Value();  // release the buffer before it is recycled
     }
     if (out->decision == Decision::kAllow && call.task != nullptr) {
       call.task->RecordCall({request.principal, request.action, request.resource});

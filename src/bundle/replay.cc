@@ -1,8 +1,8 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Replaying a decision log against a candidate bundle. Each record is
-// decided the way the guard decided it (src/agent/guard.cc): the principals
-// of the delegation chain, origin first, then the acting principal, all on
+// decided the way the guard decided it (src/agent/guard.cc): the acting
+// principal, then the principals of the delegation chain from its origin, all on
 // the logged context (which, logged whole, already holds the task and
 // delegation fields the guard added). A decision "changes" when allow/deny
 // differs; the report carries both answers and the policies behind them.
@@ -55,7 +55,10 @@ Outcome Decide(const Bundle& b, const Request& request,
   Request hop = request;
   Response r;
   o.decision = Decision::kAllow;
-  for (size_t i = 0; i <= upstream.size(); ++i) {
+  // The guard's order: the acting principal first, then the chain from its
+  // origin, so a deny is attributed to the same hop.
+  for (size_t step = 0; step <= upstream.size(); ++step) {
+    const size_t i = step == 0 ? upstream.size() : step - 1;
     hop.principal = i < upstream.size() ? upstream[i] : request.principal;
     Authorize(*b.policies(), *store, hop, &r);
     if (r.decision == Decision::kDeny) {

@@ -1,0 +1,259 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The agent guard's cost over the core decision, on the shared agent
+// workloads (agents-10 … agents-10000). Each iteration is one decision;
+// requests are taken in turn.
+//
+//   BM_CoreAuthorize   arbiter::Authorize on the workload's policy set
+//   BM_EngineAuthorize Engine::Authorize (the snapshot lookup added)
+//   BM_GuardNoHooks    Guard::Authorize with no hooks, task or delegation
+//   BM_GuardedAuthorize  the whole guard: credential check (registry),
+//                      task context merged into the request context, and a
+//                      record per decision to a JsonlFileSink (a temp file)
+//
+// The guarded run puts the task under `context.agent_task`: the workloads'
+// own contexts already use `task` and `chain`. Before timing, every guarded
+// answer is checked against the core answer for the same request (the
+// policies never read the added key, so they must agree).
+//
+//   build/bench/agent_guard_benchmark --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true   (one command line)
+
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "absl/container/flat_hash_map.h"
+#include "arbiter/arbiter.h"
+#include "src/agent/context_merge.h"
+#include "tools/workload.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path WorkloadsDir() {
+  if (const char* env = std::getenv("ARBITER_WORKLOADS_DIR")) return env;
+  return fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
+}
+
+// Everything one workload size needs, built once and shared by threads.
+struct Fixture {
+  std::unique_ptr<arbiter::workload::Workload> w;
+  std::unique_ptr<arbiter::Engine> engine;
+  std::unique_ptr<arbiter::CredentialRegistry> registry;
+  std::unique_ptr<arbiter::JsonlFileSink> sink;
+  std::unique_ptr<arbiter::Task> task;
+  std::unique_ptr<arbiter::Guard> bare;     // no hooks
+  std::unique_ptr<arbiter::Guard> guarded;  // registry + sink
+  std::unique_ptr<arbiter::Guard> task_only, cred_only, log_only;
+  std::vector<std::string> credential;      // per request
+  std::string error;                        // non-empty: skip
+  fs::path log_path;
+};
+
+Fixture* Build(int n) {
+  auto f = std::make_unique<Fixture>();
+  auto w = arbiter::workload::Load(WorkloadsDir() / ("agents-" + std::to_string(n)));
+  if (!w.ok()) {
+    f->error = "workload not found (set ARBITER_WORKLOADS_DIR)";
+    return f.release();
+  }
+  f->w = std::make_unique<arbiter::workload::Workload>(*std::move(w));
+  f->engine = std::make_unique<arbiter::Engine>(f->w->policies, f->w->entities);
+  f->registry = std::make_unique<arbiter::CredentialRegistry>();
+  f->log_path = fs::temp_directory_path() /
+                ("arbiter-guard-bench-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(n) + ".jsonl");
+  auto sink = arbiter::JsonlFileSink::Open(f->log_path.string());
+  if (!sink.ok()) {
+    f->error = std::string(sink.status().message());
+    return f.release();
+  }
+  f->sink = *std::move(sink);
+  arbiter::TaskSpec spec;
+  spec.id = "bench-task";
+  spec.objective = "benchmark";
+  spec.sensitivity = 3;
+  spec.approval = "approved";
+  f->task = std::make_unique<arbiter::Task>(spec);
+  f->bare = std::make_unique<arbiter::Guard>(f->engine.get());
+  arbiter::GuardOptions options;
+  options.credentials = f->registry.get();
+  options.task_key = "agent_task";
+  options.delegation_key = "agent_delegation";
+  arbiter::Guard check(f->engine.get(), options);  // no logger
+  options.logger = f->sink.get();
+  f->guarded = std::make_unique<arbiter::Guard>(f->engine.get(), options);
+  {
+    arbiter::GuardOptions o;
+    o.task_key = "agent_task";
+    f->task_only = std::make_unique<arbiter::Guard>(f->engine.get(), o);
+    o.credentials = f->registry.get();
+    f->cred_only = std::make_unique<arbiter::Guard>(f->engine.get(), o);
+    o.credentials = nullptr;
+    o.logger = f->sink.get();
+    f->log_only = std::make_unique<arbiter::Guard>(f->engine.get(), o);
+  }
+  // One credential per principal, scoped to the group of every tool.
+  absl::flat_hash_map<arbiter::EntityUid, std::string> by_principal;
+  const auto all_tools = arbiter::EntityUid::Of("Agents::Action", "all_tools");
+  for (const arbiter::Request& r : f->w->requests) {
+    auto it = by_principal.find(r.principal);
+    if (it == by_principal.end()) {
+      auto id = f->registry->Issue({.task_id = "bench-task",
+                                    .agent = r.principal,
+                                    .actions = {all_tools},
+                                    .ttl = std::chrono::hours(24)});
+      if (!id.ok()) {
+        f->error = std::string(id.status().message());
+        return f.release();
+      }
+      it = by_principal.emplace(r.principal, *id).first;
+    }
+    f->credential.push_back(it->second);
+  }
+  // The guard must not change a single answer. Checked on a separate task
+  // (so the benchmark's task starts empty) and without logging.
+  arbiter::Task check_task(spec);
+  arbiter::GuardResponse g;
+  for (size_t i = 0; i < f->w->requests.size(); ++i) {
+    const arbiter::Response core =
+        arbiter::Authorize(*f->w->policies, *f->w->entities, f->w->requests[i]);
+    check.Authorize(f->w->requests[i],
+                    {.task = &check_task, .credential_id = f->credential[i]}, &g);
+    if (g.credential != arbiter::CredentialStatus::kValid ||
+        g.decision != core.decision || g.core.reasons != core.reasons ||
+        g.core.errors.size() != core.errors.size()) {
+      f->error = "guarded answer differs from the core answer for request " +
+                 std::to_string(i);
+      return f.release();
+    }
+  }
+  return f.release();
+}
+
+Fixture* GetFixture(int n) {
+  static std::mutex mu;
+  static std::map<int, Fixture*> cache;  // leaked: benchmarks end the process
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(n);
+  if (it != cache.end()) return it->second;
+  return cache[n] = Build(n);
+}
+
+template <typename Fn>
+void Run(benchmark::State& state, Fn decide) {
+  Fixture* f = GetFixture(static_cast<int>(state.range(0)));
+  if (!f->error.empty()) {
+    state.SkipWithError(f->error.c_str());
+    return;
+  }
+  size_t i = static_cast<size_t>(state.thread_index()) * 997;
+  const size_t n = f->w->requests.size();
+  for (auto _ : state) {
+    decide(*f, i % n);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CoreAuthorize(benchmark::State& state) {
+  arbiter::Response r;
+  Run(state, [&](Fixture& f, size_t i) {
+    arbiter::Authorize(*f.w->policies, *f.w->entities, f.w->requests[i], &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+
+void BM_EngineAuthorize(benchmark::State& state) {
+  arbiter::Response r;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.engine->Authorize(f.w->requests[i], &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+
+void BM_GuardNoHooks(benchmark::State& state) {
+  arbiter::GuardResponse r;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.bare->Authorize(f.w->requests[i], {}, &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+
+void BM_GuardedAuthorize(benchmark::State& state) {
+  arbiter::GuardResponse r;
+  Fixture* f = GetFixture(static_cast<int>(state.range(0)));
+  const uint64_t dropped0 = f->error.empty() ? f->sink->dropped() : 0;
+  const uint64_t written0 = f->error.empty() ? f->sink->written() : 0;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.guarded->Authorize(f.w->requests[i],
+                         {.task = f.task.get(), .credential_id = f.credential[i]},
+                         &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+  if (f->error.empty() && state.thread_index() == 0) {
+    f->sink->Flush();
+    // Records the queue refused while the writer was behind: the caller
+    // never waits for the disk, so a benchmark at full speed outruns it.
+    state.counters["dropped_pct"] =
+        100.0 * static_cast<double>(f->sink->dropped() - dropped0) /
+        static_cast<double>(std::max<uint64_t>(
+            1, f->sink->dropped() - dropped0 + f->sink->written() - written0));
+  }
+}
+
+// The parts of the guarded call, one at a time (agents-10 and -1000).
+void BM_GuardTaskOnly(benchmark::State& state) {
+  arbiter::GuardResponse r;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.task_only->Authorize(f.w->requests[i], {.task = f.task.get()}, &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+void BM_GuardCredentialOnly(benchmark::State& state) {
+  arbiter::GuardResponse r;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.cred_only->Authorize(f.w->requests[i], {.credential_id = f.credential[i]}, &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+void BM_GuardLogOnly(benchmark::State& state) {
+  arbiter::GuardResponse r;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.log_only->Authorize(f.w->requests[i], {}, &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+// The context merge alone: the request's context plus the task record.
+void BM_ContextMerge(benchmark::State& state) {
+  Run(state, [&](Fixture& f, size_t i) {
+    const arbiter::Value task = f.task->record();
+    arbiter::internal::ContextBuffer buffer;
+    arbiter::Value v = buffer.Merge(f.w->requests[i].context,
+                                    {{arbiter::Symbol::Intern("agent_task"), &task}});
+    benchmark::DoNotOptimize(v);
+  });
+}
+BENCHMARK(BM_GuardTaskOnly)->Arg(10)->Arg(1000)->UseRealTime();
+BENCHMARK(BM_GuardCredentialOnly)->Arg(10)->Arg(1000)->UseRealTime();
+BENCHMARK(BM_GuardLogOnly)->Arg(10)->Arg(1000)->UseRealTime();
+BENCHMARK(BM_ContextMerge)->Arg(10)->UseRealTime();
+
+#define ARBITER_SIZES ->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->UseRealTime()
+BENCHMARK(BM_CoreAuthorize) ARBITER_SIZES;
+BENCHMARK(BM_EngineAuthorize) ARBITER_SIZES;
+BENCHMARK(BM_GuardNoHooks) ARBITER_SIZES;
+BENCHMARK(BM_GuardedAuthorize) ARBITER_SIZES;
+BENCHMARK(BM_GuardedAuthorize)->Arg(1000)->Threads(2)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,218 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// CredentialRegistry: every deny reason, expiry under an injected clock,
+// revocation one by one and by ending a task, action groups, and checks
+// racing with revocation (run it under ThreadSanitizer by hand with the
+// tests/sanitize harness: TEST_SOURCES=tests/agent_credentials_test.cc).
+
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "arbiter/arbiter.h"
+
+namespace arbiter {
+namespace {
+
+using std::chrono::seconds;
+
+const EntityUid kWorker = EntityUid::Of("Agent", "worker");
+const EntityUid kOther = EntityUid::Of("Agent", "other");
+const EntityUid kReadDoc = EntityUid::Of("Action", "read_doc");
+const EntityUid kHttpPost = EntityUid::Of("Action", "http_post");
+const EntityUid kReadTools = EntityUid::Of("Action", "read_tools");
+
+std::shared_ptr<const Entities> ActionEntities() {
+  auto e = Entities::FromJson(R"([
+    {"uid": {"type": "Action", "id": "read_doc"}, "attrs": {},
+     "parents": [{"type": "Action", "id": "read_tools"}]},
+    {"uid": {"type": "Action", "id": "http_post"}, "attrs": {}, "parents": []},
+    {"uid": {"type": "Action", "id": "read_tools"}, "attrs": {}, "parents": []}
+  ])");
+  REQUIRE(e.ok());
+  return *e;
+}
+
+CredentialSpec Spec(std::string task, EntityUid agent, std::vector<EntityUid> actions,
+                    std::chrono::nanoseconds ttl = seconds(60)) {
+  CredentialSpec s;
+  s.task_id = std::move(task);
+  s.agent = agent;
+  s.actions = std::move(actions);
+  s.ttl = ttl;
+  return s;
+}
+
+struct Fixture {
+  ManualClock clock{TimePoint(seconds(1'800'000'000))};
+  CredentialRegistry registry{&clock};
+  std::shared_ptr<const Entities> entities = ActionEntities();
+
+  CredentialStatus Check(std::string_view id, EntityUid agent = kWorker,
+                         EntityUid action = kReadDoc,
+                         std::string_view task = "task-1") {
+    CredentialQuery q;
+    q.credential_id = id;
+    q.principal = agent;
+    q.action = action;
+    q.task_id = task;
+    q.entities = entities.get();
+    q.now = clock.Now();
+    return registry.Check(q);
+  }
+  std::string Issue(std::string task = "task-1", EntityUid agent = kWorker,
+                    std::vector<EntityUid> actions = {kReadDoc}) {
+    auto id = registry.Issue(Spec(std::move(task), agent, std::move(actions)));
+    REQUIRE(id.ok());
+    return *id;
+  }
+};
+
+TEST_CASE("agent credentials: ids are 128 random bits in hex", "[agent]") {
+  Fixture f;
+  std::set<std::string> ids;
+  for (int i = 0; i < 200; ++i) {
+    std::string id = f.Issue();
+    CHECK(id.size() == 32);
+    CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+    ids.insert(id);
+  }
+  CHECK(ids.size() == 200);
+  CHECK(f.registry.size() == 200);
+}
+
+TEST_CASE("agent credentials: a valid credential passes", "[agent]") {
+  Fixture f;
+  const std::string id = f.Issue();
+  CHECK(f.Check(id) == CredentialStatus::kValid);
+}
+
+TEST_CASE("agent credentials: each failure has its own reason", "[agent]") {
+  Fixture f;
+  const std::string id = f.Issue();
+  CHECK(f.Check("") == CredentialStatus::kMissing);
+  CHECK(f.Check("00000000000000000000000000000000") == CredentialStatus::kUnknown);
+  CHECK(f.Check("not-a-credential") == CredentialStatus::kUnknown);
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  if (upper != id) CHECK(f.Check(upper) == CredentialStatus::kUnknown);
+  CHECK(f.Check(id, kOther) == CredentialStatus::kWrongAgent);
+  CHECK(f.Check(id, kWorker, kReadDoc, "task-2") == CredentialStatus::kWrongTask);
+  CHECK(f.Check(id, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
+
+  std::set<std::string_view> names;
+  for (CredentialStatus s :
+       {CredentialStatus::kMissing, CredentialStatus::kUnknown,
+        CredentialStatus::kExpired, CredentialStatus::kRevoked,
+        CredentialStatus::kWrongAgent, CredentialStatus::kWrongTask,
+        CredentialStatus::kOutOfScope, CredentialStatus::kRejected}) {
+    names.insert(CredentialStatusName(s));
+  }
+  CHECK(names.size() == 8);
+  CHECK(CredentialStatusName(CredentialStatus::kExpired) == "credential expired");
+  CHECK(CredentialStatusName(CredentialStatus::kOutOfScope) ==
+        "action outside credential scope");
+}
+
+TEST_CASE("agent credentials: expiry follows the injected clock", "[agent]") {
+  Fixture f;
+  const std::string id = f.Issue();
+  f.clock.Advance(seconds(59));
+  CHECK(f.Check(id) == CredentialStatus::kValid);
+  f.clock.Advance(seconds(1));  // exactly at expiry: expired
+  CHECK(f.Check(id) == CredentialStatus::kExpired);
+  auto expires = f.registry.ExpiresAt(id);
+  REQUIRE(expires.ok());
+  CHECK(*expires == f.clock.Now());
+}
+
+TEST_CASE("agent credentials: revoke one", "[agent]") {
+  Fixture f;
+  const std::string a = f.Issue();
+  const std::string b = f.Issue();
+  REQUIRE(f.registry.Revoke(a).ok());
+  CHECK(f.Check(a) == CredentialStatus::kRevoked);
+  CHECK(f.Check(b) == CredentialStatus::kValid);
+  CHECK(f.registry.Revoke("ffffffffffffffffffffffffffffffff").code() ==
+        absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("agent credentials: ending a task revokes all of its credentials",
+          "[agent]") {
+  Fixture f;
+  const std::string a = f.Issue("task-1", kWorker);
+  const std::string b = f.Issue("task-1", kOther);
+  const std::string c = f.Issue("task-2", kWorker);
+  CHECK(f.registry.EndTask("task-1") == 2);
+  CHECK(f.Check(a) == CredentialStatus::kRevoked);
+  CHECK(f.Check(b, kOther) == CredentialStatus::kRevoked);
+  CHECK(f.Check(c, kWorker, kReadDoc, "task-2") == CredentialStatus::kValid);
+  CHECK(f.registry.EndTask("task-1") == 0);  // already ended
+}
+
+TEST_CASE("agent credentials: an action group covers its members", "[agent]") {
+  Fixture f;
+  const std::string id = f.Issue("task-1", kWorker, {kReadTools});
+  CHECK(f.Check(id, kWorker, kReadDoc) == CredentialStatus::kValid);
+  CHECK(f.Check(id, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
+}
+
+TEST_CASE("agent credentials: issue rejects bad specs", "[agent]") {
+  Fixture f;
+  CHECK(f.registry.Issue(Spec("", kWorker, {kReadDoc})).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(f.registry.Issue(Spec("t", kWorker, {})).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(f.registry.Issue(Spec("t", kWorker, {kReadDoc}, seconds(0))).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("agent credentials: purge forgets revoked and expired ones", "[agent]") {
+  Fixture f;
+  const std::string revoked = f.Issue();
+  const std::string live = f.Issue();
+  REQUIRE(f.registry.Revoke(revoked).ok());
+  CHECK(f.registry.Purge(f.clock.Now()) == 1);
+  CHECK(f.Check(revoked) == CredentialStatus::kUnknown);
+  CHECK(f.Check(live) == CredentialStatus::kValid);
+  f.clock.Advance(seconds(120));
+  CHECK(f.registry.Purge(f.clock.Now()) == 1);
+  CHECK(f.registry.size() == 0);
+}
+
+TEST_CASE("agent credentials: checks race with issue and revocation",
+          "[agent][stress]") {
+  Fixture f;
+  const std::string stable = f.Issue("stable");
+  std::atomic<bool> stop{false};
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        if (f.Check(stable, kWorker, kReadDoc, "stable") != CredentialStatus::kValid) {
+          wrong.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (int i = 0; i < 500; ++i) {
+    const std::string id = f.Issue("churn");
+    if (f.Check(id, kWorker, kReadDoc, "churn") != CredentialStatus::kValid) wrong++;
+    if (i % 2 == 0) {
+      REQUIRE(f.registry.Revoke(id).ok());
+    }
+    if (i % 100 == 99) f.registry.EndTask("churn");
+  }
+  stop = true;
+  for (auto& r : readers) r.join();
+  CHECK(wrong.load() == 0);
+  CHECK(f.Check(stable, kWorker, kReadDoc, "stable") == CredentialStatus::kValid);
+}
+
+}  // namespace
+}  // namespace arbiter

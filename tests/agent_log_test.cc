@@ -1,0 +1,263 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The decision log: every record has every field with the right values,
+// context fields are left out unless chosen (redaction by default), the
+// file sink loses nothing on an orderly shutdown, counts what it drops
+// when its queue is full, and takes records from several threads at once.
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "arbiter/arbiter.h"
+
+namespace arbiter {
+namespace {
+
+using nlohmann::json;
+using std::chrono::seconds;
+
+const EntityUid kAlice = EntityUid::Of("User", "alice");
+const EntityUid kWorker = EntityUid::Of("Agent", "worker");
+const EntityUid kRead = EntityUid::Of("Action", "read");
+const EntityUid kDoc = EntityUid::Of("Doc", "d");
+
+std::shared_ptr<const PolicySet> Policies() {
+  PolicySetBuilder b;
+  REQUIRE(b.AddPolicy("agents-read", "permit (principal is Agent, action, resource);").ok());
+  REQUIRE(b.AddPolicy("broken", R"(forbid (principal, action, resource)
+      when { principal.missing_attribute == 1 };)").ok());
+  auto set = b.Build();
+  REQUIRE(set.ok());
+  return *set;
+}
+
+Request Req(EntityUid principal) {
+  Request r;
+  r.principal = principal;
+  r.action = kRead;
+  r.resource = kDoc;
+  r.context = Value::Record({{Symbol::Intern("secret_token"), Value::String("hunter2")},
+                             {Symbol::Intern("ticket"), Value::String("INC-7")}});
+  return r;
+}
+
+std::filesystem::path TempLog(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() /
+           ("arbiter-" + name + "-" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(p);
+  return p;
+}
+
+std::vector<json> ReadLines(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::vector<json> out;
+  std::string line;
+  while (std::getline(in, line)) out.push_back(json::parse(line));
+  return out;
+}
+
+TEST_CASE("agent log: a record holds the whole decision", "[agent]") {
+  ManualClock clock(TimePoint(seconds(1'767'225'600)));  // 2026-01-01T00:00:00Z
+  CredentialRegistry registry(&clock);
+  MemorySink sink;
+  auto policies = Policies();
+  Engine engine(policies, Entities::Empty());
+  GuardOptions o;
+  o.credentials = &registry;
+  o.logger = &sink;
+  o.clock = &clock;
+  Guard guard(&engine, o);
+  TaskSpec spec;
+  spec.id = "task-9";
+  Task task(spec);
+  CredentialSpec cs;
+  cs.task_id = "task-9";
+  cs.agent = kWorker;
+  cs.actions = {kRead};
+  cs.ttl = seconds(30);
+  auto cred = registry.Issue(cs);
+  REQUIRE(cred.ok());
+  auto chain = Delegation::Of({kAlice});
+  REQUIRE(chain.ok());
+
+  CallContext call;
+  call.task = &task;
+  call.delegation = &*chain;
+  call.credential_id = *cred;
+  GuardResponse r = guard.Authorize(Req(kWorker), call);
+  // alice is not an Agent: denied at hop 0.
+  CHECK(r.decision == Decision::kDeny);
+  clock.Advance(seconds(31));
+  GuardResponse r2 = guard.Authorize(Req(kWorker), call);
+  CHECK(r2.DenyReason() == "credential expired");
+
+  const std::vector<std::string> lines = sink.lines();
+  REQUIRE(lines.size() == 2);
+  const json a = json::parse(lines[0]);
+  CHECK(a["id"] == r.id.ToString());
+  CHECK(a["time"] == "2026-01-01T00:00:00.000000Z");
+  char rev[17];
+  std::snprintf(rev, sizeof rev, "%016llx",
+                static_cast<unsigned long long>(policies->source_hash()));
+  CHECK(a["policy_revision"] == rev);
+  CHECK(a["principal"] == "Agent::\"worker\"");
+  CHECK(a["action"] == "Action::\"read\"");
+  CHECK(a["resource"] == "Doc::\"d\"");
+  CHECK(a["task"] == "task-9");
+  CHECK(a["delegation"] == json::array({"User::\"alice\""}));
+  CHECK(a["credential"] == *cred);
+  CHECK(a["credential_status"] == "credential valid");
+  CHECK(a["decision"] == "deny");
+  CHECK(a["deny"]["kind"] == "delegation");
+  CHECK(a["deny"]["hop"] == 0);
+  CHECK(a["deny"]["hop_principal"] == "User::\"alice\"");
+  CHECK(a["policies"] == json::array());
+  REQUIRE(a["errors"].size() == 1);  // `broken` erred for alice
+  CHECK(a["errors"][0]["policy"] == "broken");
+  CHECK(a["latency_ns"].get<int64_t>() > 0);
+  CHECK(a["context"] == json::object());  // redacted by default
+
+  const json b = json::parse(lines[1]);
+  CHECK(b["time"] == "2026-01-01T00:00:31.000000Z");
+  CHECK(b["deny"]["kind"] == "credential");
+  CHECK(b["deny"]["reason"] == "credential expired");
+  CHECK(b["credential_status"] == "credential expired");
+  CHECK(b["id"] != a["id"]);
+  // Nothing from the context leaked into either line.
+  for (const std::string& line : lines) CHECK(line.find("hunter2") == std::string::npos);
+}
+
+TEST_CASE("agent log: chosen context fields are copied, others are not",
+          "[agent]") {
+  MemorySink sink;
+  Engine engine(Policies(), Entities::Empty());
+  GuardOptions o;
+  o.logger = &sink;
+  o.logged_context_fields = {"ticket", "absent"};
+  Guard guard(&engine, o);
+  GuardResponse r = guard.Authorize(Req(kWorker));
+  CHECK(r.decision == Decision::kAllow);
+  REQUIRE(sink.size() == 1);
+  const json a = json::parse(sink.lines()[0]);
+  CHECK(a["context"] == json{{"ticket", "INC-7"}});
+  CHECK(a["task"].is_null());
+  CHECK(a["credential"].is_null());
+  CHECK(a["credential_status"] == "not checked");
+  CHECK(a["deny"].is_null());
+  CHECK(a["policies"] == json::array({"agents-read"}));
+}
+
+TEST_CASE("agent log: the file sink writes everything on close", "[agent]") {
+  const auto path = TempLog("close");
+  auto sink = JsonlFileSink::Open(path.string());
+  REQUIRE(sink.ok());
+  Engine engine(Policies(), Entities::Empty());
+  GuardOptions o;
+  o.logger = sink->get();
+  Guard guard(&engine, o);
+  std::set<std::string> ids;
+  for (int i = 0; i < 5000; ++i) {  // fewer than the queue holds
+    ids.insert(guard.Authorize(Req(kWorker)).id.ToString());
+  }
+  REQUIRE((*sink)->Close().ok());
+  CHECK((*sink)->dropped() == 0);
+  CHECK((*sink)->written() == 5000);
+  const std::vector<json> lines = ReadLines(path);
+  REQUIRE(lines.size() == 5000);
+  std::set<std::string> logged;
+  for (const json& j : lines) logged.insert(j["id"].get<std::string>());
+  CHECK(logged == ids);
+  // After close, records are refused and counted.
+  guard.Authorize(Req(kWorker));
+  CHECK((*sink)->dropped() == 1);
+  CHECK((*sink)->Close().ok());  // idempotent
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("agent log: a full queue drops and counts, never blocks", "[agent]") {
+  const auto path = TempLog("drop");
+  JsonlFileSinkOptions opts;
+  opts.queue_capacity = 8;
+  opts.flush_interval = std::chrono::milliseconds(1000);
+  auto sink = JsonlFileSink::Open(path.string(), opts);
+  REQUIRE(sink.ok());
+  Engine engine(Policies(), Entities::Empty());
+  GuardOptions o;
+  o.logger = sink->get();
+  Guard guard(&engine, o);
+  constexpr int kCalls = 20000;
+  for (int i = 0; i < kCalls; ++i) guard.Authorize(Req(kWorker));
+  REQUIRE((*sink)->Close().ok());
+  const uint64_t written = (*sink)->written();
+  const uint64_t dropped = (*sink)->dropped();
+  CHECK(written + dropped == kCalls);
+  CHECK(dropped > 0);
+  CHECK(ReadLines(path).size() == written);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("agent log: flush makes queued records visible", "[agent]") {
+  const auto path = TempLog("flush");
+  JsonlFileSinkOptions opts;
+  opts.flush_interval = std::chrono::milliseconds(60'000);  // only Flush wakes it
+  auto sink = JsonlFileSink::Open(path.string(), opts);
+  REQUIRE(sink.ok());
+  Engine engine(Policies(), Entities::Empty());
+  GuardOptions o;
+  o.logger = sink->get();
+  Guard guard(&engine, o);
+  for (int i = 0; i < 3; ++i) guard.Authorize(Req(kWorker));
+  (*sink)->Flush();
+  CHECK(ReadLines(path).size() == 3);
+  REQUIRE((*sink)->Close().ok());
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("agent log: concurrent producers lose nothing", "[agent][stress]") {
+  const auto path = TempLog("threads");
+  JsonlFileSinkOptions opts;
+  opts.queue_capacity = 1 << 16;
+  auto sink = JsonlFileSink::Open(path.string(), opts);
+  REQUIRE(sink.ok());
+  Engine engine(Policies(), Entities::Empty());
+  GuardOptions o;
+  o.logger = sink->get();
+  Guard guard(&engine, o);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      GuardResponse r;
+      for (int i = 0; i < 5000; ++i) guard.Authorize(Req(kWorker), {}, &r);
+    });
+  }
+  for (auto& t : threads) t.join();
+  REQUIRE((*sink)->Close().ok());
+  CHECK((*sink)->dropped() == 0);
+  const std::vector<json> lines = ReadLines(path);
+  CHECK(lines.size() == 20000);
+  std::set<std::string> ids;
+  for (const json& j : lines) ids.insert(j["id"].get<std::string>());
+  CHECK(ids.size() == 20000);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("agent log: opening an impossible path fails cleanly", "[agent]") {
+  auto sink = JsonlFileSink::Open("/nonexistent-dir/x/decisions.jsonl");
+  CHECK(!sink.ok());
+  JsonlFileSinkOptions zero;
+  zero.queue_capacity = 0;
+  CHECK(JsonlFileSink::Open(TempLog("zero").string(), zero).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace arbiter
