@@ -43,8 +43,10 @@
 //
 // Loading is all-or-nothing: any error (unreadable or unknown key, a glob
 // matching nothing, a parse, schema, entity or validation error, a bad
-// pattern, an undeclared action group) fails the load, and every error names
-// its file, line and column.
+// pattern, an undeclared action group) fails the load, and every error is
+// reported: bundle-file and policy errors as `file:line:column: error: …`
+// naming the key; entity-file errors with the file, the entity and the
+// attribute (and line and column for JSON syntax errors).
 //
 // Thread-safety
 //   A Bundle is immutable once loaded (its tool cache is internally
