@@ -161,6 +161,41 @@ TEST_CASE("replay: finds exactly the decisions a change alters", "[replay]") {
   CHECK(same->unchanged == same->replayed);
 }
 
+TEST_CASE("replay: the logged context includes the task the guard added", "[replay]") {
+  TempBundle t;
+  t.Write("e.json", kEntities);
+  t.Write("p1.cedar", kPoliciesV1);
+  // The candidate forbids a read once the task has called a write tool.
+  t.Write("p3.cedar", std::string(kPoliciesV1) +
+      "forbid (principal, action in Action::\"read_tools\", resource) "
+      "when { context.task.chain.contains(Action::\"write.y\") };\n");
+  const std::string v1 = t.Write("v1.yaml", std::string("policies: p1.cedar\nentities: e.json\n") + kRulesV1 + kLog);
+  const std::string v3 = t.Write("v3.yaml", std::string("policies: p3.cedar\nentities: e.json\n") + kRulesV1 + kLog);
+  MemorySink sink;
+  BundleManagerOptions o;
+  o.logger = &sink;
+  auto m = BundleManager::Open(v1, o);
+  REQUIRE(m.ok());
+  Task task({.id = "t-1", .sensitivity = 1});
+  Request r;
+  r.principal = EntityUid::Of("Agent", "a");
+  r.resource = EntityUid::Of("Doc", "d");
+  r.context = Value::Record({{Symbol::Intern("level"), Value::Long(2)}});
+  GuardResponse g;
+  (*m)->GuardTool("read.x", r, {.task = &task}, &g);   // line 1: before any write
+  (*m)->GuardTool("write.y", r, {.task = &task}, &g);  // line 2
+  CHECK(g.decision == Decision::kAllow);
+  (*m)->GuardTool("read.x", r, {.task = &task}, &g);   // line 3: after the write
+  CHECK_THAT(sink.lines()[2], Catch::Contains("\"task\":{"));
+  auto v3_bundle = Bundle::Load(v3);
+  REQUIRE(v3_bundle.ok());
+  auto report = Replay(**v3_bundle, Join(sink.lines()));
+  REQUIRE(report.ok());
+  REQUIRE(report->changes.size() == 1);
+  CHECK(report->changes[0].line == 3);
+  CHECK(report->changes[0].after_policies == std::vector<std::string>{"policy3"});
+}
+
 TEST_CASE("replay: bad lines are reported by number and skipped", "[replay]") {
   TempBundle t;
   t.Write("e.json", kEntities);

@@ -77,7 +77,8 @@ absl::flat_hash_set<EntityUid> NamedUids(const PolicySet& policies,
   return out;
 }
 
-bool ValueNamesType(const Value& root, Symbol type) {
+void CollectUidsOfType(const Value& root, Symbol type,
+                       std::vector<EntityUid>* out) {
   // On every permitted-tools call: a reused stack, no allocation once warm.
   thread_local std::vector<const Value*> stack;
   stack.clear();
@@ -87,7 +88,7 @@ bool ValueNamesType(const Value& root, Symbol type) {
     stack.pop_back();
     switch (v->kind()) {
       case ValueKind::kEntity:
-        if (v->as_entity().type == type) return true;
+        if (v->as_entity().type == type) out->push_back(v->as_entity());
         break;
       case ValueKind::kSet:
         for (const Value& e : v->as_set()) stack.push_back(&e);
@@ -99,7 +100,6 @@ bool ValueNamesType(const Value& root, Symbol type) {
         break;
     }
   }
-  return false;
 }
 
 }  // namespace arbiter::internal

@@ -9,6 +9,7 @@
 // named somewhere. Buffers are per thread and reused, so a warm call does not
 // allocate.
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -27,19 +28,26 @@ void Bundle::PermittedTools(const Request& request,
   thread_local Response response;
   tools_->FindAll(tools, &entries);
 
-  // Sharing answers across a class is sound only if the request itself does
-  // not name a tool action (a context field holding Action::"x" could be
-  // compared with `action`).
+  // A tool the request itself names (a context field holding Action::"x",
+  // as a task's chain of calls does, could be compared with `action`) can be
+  // told apart from its look-alikes: it is decided alone. The others still
+  // share their class's answer.
+  thread_local std::vector<EntityUid> named;
+  named.clear();
   const Symbol type = action_type_;
-  const bool share = request.principal.type != type &&
-                     request.resource.type != type &&
-                     !internal::ValueNamesType(request.context, type);
+  if (request.principal.type == type) named.push_back(request.principal);
+  if (request.resource.type == type) named.push_back(request.resource);
+  internal::CollectUidsOfType(request.context, type, &named);
 
   Request r = request;
   for (size_t i = 0; i < tools.size(); ++i) {
     const internal::ToolEntry* e = entries[i];
     if (e->resolution == ToolResolution::kUnclassified) continue;
-    const int32_t k = share ? e->klass : -1;
+    int32_t k = e->klass;
+    if (k >= 0 && !named.empty() &&
+        std::find(named.begin(), named.end(), e->action) != named.end()) {
+      k = -1;
+    }
     if (k >= 0 && static_cast<size_t>(k) < class_answer.size() &&
         class_answer[k] >= 0) {
       if (class_answer[k] == 1) permitted->push_back(static_cast<uint32_t>(i));

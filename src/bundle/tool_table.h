@@ -58,8 +58,8 @@ struct ToolEntry {
 absl::flat_hash_set<EntityUid> NamedUids(const PolicySet& policies,
                                          const Entities& entities, Symbol type);
 
-// Whether `v` holds (at any depth) an entity of type `type`.
-bool ValueNamesType(const Value& v, Symbol type);
+// Appends to *out every entity of type `type` that `v` holds (any depth).
+void CollectUidsOfType(const Value& v, Symbol type, std::vector<EntityUid>* out);
 
 // Why rule `later` can never decide: an earlier rule matches all it
 // matches. Empty when no such proof was found (the analysis is sound, not
