@@ -9,7 +9,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "arbiter/arbiter.h"
 #include "src/eval/program.h"
@@ -193,6 +195,57 @@ TEST_CASE("program: deep conditions stay within the machine's stack", "[program]
   for (int i = 0; i < 10; ++i) shallow = "(1 + " + shallow + ")";
   o = Run(shallow + " == 17");
   CHECK(o.indexed.decision == Decision::kAllow);
+}
+
+TEST_CASE("program: a context overlay adds fields and wins on equal keys",
+          "[program]") {
+  auto set = PolicySet::Parse(R"(
+    permit(principal, action, resource) when { context.task.id == "T-1" };
+    permit(principal, action, resource) when { context has task && context.n == 7 };
+    forbid(principal, action, resource) when { context.s == "INC-42" };
+    permit(principal, action, resource) when { context == {"n": 7} };
+  )");
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  Request r = MakeRequest();
+  RecordFields overlay{
+      {Symbol::Intern("s"), Value::String("overridden")},
+      {Symbol::Intern("task"),
+       Value::Record({{Symbol::Intern("id"), Value::String("T-1")}})}};
+  std::sort(overlay.begin(), overlay.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto both = [&](const Request& req) {
+    Response indexed = Authorize(**set, **entities, req);
+    AuthorizeOptions scan;
+    scan.full_scan = true;
+    Response scanned = Authorize(**set, **entities, req, scan);
+    REQUIRE(indexed.decision == scanned.decision);
+    REQUIRE(indexed.reasons == scanned.reasons);
+    REQUIRE(indexed.errors.size() == scanned.errors.size());
+    return indexed;
+  };
+  // Without the overlay: no `task` (policy0 errs), the forbid holds.
+  Response plain = both(r);
+  CHECK(plain.decision == Decision::kDeny);
+  REQUIRE(plain.errors.size() == 1);
+  CHECK(plain.errors[0].policy_id == "policy0");
+  // With it: `task` is visible, `s` is the overlay's, and the whole
+  // context (policy3) is the union, which is not `{"n": 7}`.
+  r.context_overlay = &overlay;
+  Response layered = both(r);
+  CHECK(layered.decision == Decision::kAllow);
+  CHECK(layered.errors.empty());
+  CHECK(layered.reasons == std::vector<std::string_view>{"policy0", "policy1"});
+  // The whole-context comparison sees the overlay too.
+  RecordFields only_n{{Symbol::Intern("n"), Value::Long(7)}};
+  Request bare;
+  bare.principal = r.principal;
+  bare.action = r.action;
+  bare.resource = r.resource;
+  bare.context_overlay = &only_n;
+  Response whole = both(bare);
+  CHECK(whole.reasons == std::vector<std::string_view>{"policy3"});
 }
 
 }  // namespace

@@ -101,6 +101,12 @@ RunResult RunProgram(const Program& program, uint32_t entry,
     const Instr& in = code[pc];
     switch (in.op) {
       case Op::kPushVar:
+        // A whole context with an overlay would have to be built: the tree
+        // walker does that.
+        if (static_cast<Var>(in.a) == Var::kContext &&
+            eval.request().context_overlay != nullptr) {
+          return RunResult::kBail;
+        }
         stack[sp++] = &eval.var_value(static_cast<Var>(in.a));
         break;
       case Op::kPushLit:
@@ -110,9 +116,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Var var = static_cast<Var>(in.a);
         const Value* v;
         if (var == Var::kContext) {
-          const Value& ctx = eval.request().context;
-          if (!ctx.is(ValueKind::kRecord)) return RunResult::kBail;
-          v = ctx.FindField(SymbolOf(in.arg));
+          v = eval.ContextField(SymbolOf(in.arg));
         } else {
           const StoredEntity* e = eval.var_entity(var);
           if (e == nullptr) return RunResult::kBail;
@@ -142,9 +146,10 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Var var = static_cast<Var>(in.a);
         bool has;
         if (var == Var::kContext) {
-          const Value& ctx = eval.request().context;
-          if (!ctx.is(ValueKind::kRecord)) return RunResult::kBail;
-          has = ctx.FindField(SymbolOf(in.arg)) != nullptr;
+          if (!eval.request().context.is(ValueKind::kRecord)) {
+            return RunResult::kBail;
+          }
+          has = eval.ContextField(SymbolOf(in.arg)) != nullptr;
         } else {
           const StoredEntity* e = eval.var_entity(var);
           has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;

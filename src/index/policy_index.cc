@@ -56,7 +56,7 @@ PolicyIndex::PolicyIndex(
   // by many policies (a popular action, say) makes a poor bucket, whatever
   // its operator, so the choice below is by population.
   absl::flat_hash_map<Key, uint32_t> population;
-  population.reserve(policies.size());
+  population.reserve(policies.size());  // about one distinct key per policy
   std::vector<Key> keys;
   for (const auto& p : policies) {
     const ScopeConstraint* cs[3] = {&p->principal, &p->action, &p->resource};
