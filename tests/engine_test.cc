@@ -86,7 +86,9 @@ TEST_CASE("engine: concurrent decisions during swaps", "[engine][stress]") {
       }
     });
   }
-  for (int i = 0; i < 2000; ++i) {
+  // Keep swapping until the workers have decided a good number of times
+  // too: on a loaded machine they may not even start during 2000 swaps.
+  for (int i = 0; i < 2000 || decisions.load() < 3000; ++i) {
     engine.SetPolicies(i % 2 ? allow : deny);
     if (i % 100 == 0) std::this_thread::yield();
   }

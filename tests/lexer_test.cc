@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "src/common/utf8.h"
 #include "src/parse/lexer.h"
 
 namespace arbiter::internal {
@@ -399,6 +400,53 @@ TEST_CASE("unescape: a bare carriage return in a string is an error",
           "[lexer]") {
   // Rust's rules (which Cedar uses) reject a lone `\r` in a string literal.
   CHECK_FALSE(UnescapeError("a\rb").empty());
+}
+
+TEST_CASE("lexer: invalid UTF-8 in a string is an error token at the bad byte",
+          "[lexer]") {
+  std::vector<Token> toks = Lex("a \"ok\xC3\xA9\xFFz\" b");
+  REQUIRE(toks.size() == 4);
+  CHECK(toks[0].kind == Tok::kIdent);
+  CHECK(toks[1].kind == Tok::kError);
+  CHECK(toks[1].begin == 7);
+  CHECK(toks[1].end == 8);
+  CHECK(toks[1].text == "invalid UTF-8 in a string literal");
+  // Lexing goes on after the string.
+  CHECK(toks[2].kind == Tok::kIdent);
+  CHECK(toks[2].text == "b");
+  // An escaped quote is still skipped; a `\\` before a multi-byte
+  // character does not hide its first byte.
+  CHECK(Kinds("\"a\\\"\xFF\"") == std::vector<Tok>{Tok::kError, Tok::kEnd});
+  CHECK(Kinds("\"\\\xC3\xA9\"") == std::vector<Tok>{Tok::kString, Tok::kEnd});
+  // A comment: the error, then the tokens after the comment.
+  CHECK(Kinds("x // \xC3\x28\ny") ==
+        std::vector<Tok>{Tok::kIdent, Tok::kError, Tok::kIdent, Tok::kEnd});
+}
+
+TEST_CASE("utf8: sequence lengths follow the Unicode well-formedness table",
+          "[lexer]") {
+  auto len = [](std::string_view s) { return Utf8SequenceLength(s, 0); };
+  CHECK(len("a") == 1);
+  CHECK(len("\x7F") == 1);
+  CHECK(len("\xC2\x80") == 2);
+  CHECK(len("\xDF\xBF") == 2);
+  CHECK(len("\xE0\xA0\x80") == 3);
+  CHECK(len("\xED\x9F\xBF") == 3);  // U+D7FF, just below the surrogates
+  CHECK(len("\xEE\x80\x80") == 3);
+  CHECK(len("\xF0\x90\x80\x80") == 4);
+  CHECK(len("\xF4\x8F\xBF\xBF") == 4);  // U+10FFFF
+  CHECK(len("\x80") == 0);
+  CHECK(len("\xC0\x80") == 0);
+  CHECK(len("\xC1\xBF") == 0);
+  CHECK(len("\xC2") == 0);
+  CHECK(len("\xC2\x41") == 0);
+  CHECK(len("\xE0\x9F\xBF") == 0);
+  CHECK(len("\xED\xA0\x80") == 0);
+  CHECK(len("\xE1\x80") == 0);
+  CHECK(len("\xF0\x8F\xBF\xBF") == 0);
+  CHECK(len("\xF4\x90\x80\x80") == 0);
+  CHECK(len("\xF5\x80\x80\x80") == 0);
+  CHECK(len("\xFF") == 0);
 }
 
 }  // namespace

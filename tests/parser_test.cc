@@ -822,6 +822,93 @@ TEST_CASE("parser: nesting and size limits are options", "[parser]") {
   CHECK(b.AddText(text, {.max_source_bytes = text.size()}).ok());
 }
 
+TEST_CASE("parser: an over-limit text gets only the size error", "[parser]") {
+  // The size is checked before the text is lexed, so nothing in an
+  // over-limit text, not even its lexical errors, is reported: one clear
+  // message naming the size and the limit, at the start of the file.
+  std::string text = "permit(principal, action, resource) when { $ \"open";
+  std::vector<Diagnostic> d =
+      MustFail(text, {.file_name = "big.cedar", .max_source_bytes = 16});
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "policy text is " + std::to_string(text.size()) +
+                            " bytes, over the limit of 16");
+  CHECK(d[0].file_name == "big.cedar");
+  CHECK(d[0].line == 1);
+  CHECK(d[0].column == 1);
+  // One byte under the limit, the same text is read and its errors found.
+  d = MustFail(text, {.max_source_bytes = text.size()});
+  CHECK_THAT(d[0].message, !Contains("limit"));
+  // PolicySet::Parse and AddPolicy apply the limit too.
+  auto set = PolicySet::Parse("permit(principal, action, resource);",
+                              {.max_source_bytes = 8});
+  REQUIRE_FALSE(set.ok());
+  CHECK_THAT(Msg(set.status()), Contains("over the limit of 8"));
+  PolicySetBuilder b;
+  absl::Status s = b.AddPolicy("p", "permit(principal, action, resource);",
+                               {.max_source_bytes = 8});
+  CHECK_THAT(Msg(s), Contains("over the limit of 8"));
+}
+
+TEST_CASE("parser: invalid UTF-8 in a string literal is a located error",
+          "[parser]") {
+  // Cedar policy text is UTF-8 (a Rust &str). Each case puts one malformed
+  // sequence at column 28 of line 2, inside an entity id.
+  const std::string kBad[] = {
+      "\xFF",              // never valid
+      "\x80",              // a stray continuation byte
+      "\xC3",              // a truncated two-byte sequence
+      "\xE2\x82",          // a truncated three-byte sequence
+      "\xC0\xAF",          // an overlong `/`
+      "\xE0\x80\xAF",      // an overlong `/`, three bytes
+      "\xED\xA0\x80",      // a UTF-16 surrogate
+      "\xF4\x90\x80\x80",  // past U+10FFFF
+      "\xF8\x88\x80\x80\x80",  // a five-byte form
+  };
+  for (const std::string& bad : kBad) {
+    std::string text = "permit(principal, action, resource);\n"
+                       "forbid(principal == User::\"" + bad + "x\", action, resource);\n";
+    INFO("bytes: " << bad.size());
+    std::vector<Diagnostic> d = MustFail(text, {.file_name = "u.cedar"});
+    REQUIRE(d.size() == 1);
+    CHECK(d[0].message == "invalid UTF-8 in a string literal");
+    CHECK(d[0].line == 2);
+    CHECK(d[0].column == 28);
+  }
+  // In a condition, a `like` pattern and a record key, and after valid
+  // multi-byte characters (columns count bytes).
+  std::vector<Diagnostic> d = MustFail(Cond("\"\xC3\xA9\xFF\" == \"a\""));
+  CHECK(d[0].message == "invalid UTF-8 in a string literal");
+  CHECK(d[0].column == 47);
+  d = MustFail(Cond("context.a like \"*\xFF*\""));
+  CHECK(d[0].message == "invalid UTF-8 in a string literal");
+  CHECK(d[0].column == 61);
+  d = MustFail(Cond("{\"\xFF\": 1} == {}"));
+  CHECK(d[0].message == "invalid UTF-8 in a string literal");
+  // Every broken policy is reported, and parsing goes on after each.
+  d = MustFail("permit(principal, action, resource) when { \"\xFF\" };\n"
+               "permit(principal, action, resource) when { \"ok\" == \"ok\" };\n"
+               "permit(principal, action, resource) when { \"\xFE\" };\n");
+  REQUIRE(d.size() == 2);
+  CHECK(d[0].line == 1);
+  CHECK(d[1].line == 3);
+  // Well-formed UTF-8 of every length still parses, and means itself.
+  CHECK(Eval("\"A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\" == "
+             "\"A\\u{e9}\\u{20ac}\\u{1f600}\"") == "true");
+  CHECK(Eval("\"\xF4\x8F\xBF\xBF\" == \"\\u{10ffff}\"") == "true");
+}
+
+TEST_CASE("parser: invalid UTF-8 in a comment is a located error", "[parser]") {
+  std::vector<Diagnostic> d =
+      MustFail("// caf\xC3\xA9 ok\n// bad \xFF here\n"
+               "permit(principal, action, resource);\n");
+  REQUIRE(d.size() == 1);
+  CHECK(d[0].message == "invalid UTF-8 in a comment");
+  CHECK(d[0].line == 2);
+  CHECK(d[0].column == 8);
+  MustParse("// caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80\n"
+            "permit(principal, action, resource); // \xC3\xA9\n");
+}
+
 TEST_CASE("parser: empty and comment-only texts are valid and empty",
           "[parser]") {
   for (std::string_view text : {"", "   \n", "// nothing here\n"}) {

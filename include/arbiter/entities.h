@@ -85,8 +85,12 @@ struct StoredEntity {
     return lo < ancestor_list.size() && ancestor_list[lo].packed() == packed;
   }
 
-  const Value* FindAttr(Symbol name) const;
-  const Value* FindTag(Symbol name) const;
+  const Value* FindAttr(Symbol name) const {
+    return FindRecordField(attrs, name);
+  }
+  const Value* FindTag(Symbol name) const {
+    return FindRecordField(tags, name);
+  }
 };
 
 // Entities

@@ -45,6 +45,7 @@ namespace arbiter {
 namespace internal {
 struct Policy;
 class PolicyIndex;
+class Program;
 }  // namespace internal
 
 // Limits and naming for policy parsing.
@@ -105,11 +106,14 @@ class PolicySet {
 
   // The scope index over policies(), built once by PolicySetBuilder::Build.
   const internal::PolicyIndex& index() const { return *index_; }
+  // The compiled conditions of policies(), built once by Build.
+  const internal::Program& program() const { return *program_; }
 
  private:
   friend class PolicySetBuilder;
   PolicySet() = default;
   std::unique_ptr<const internal::PolicyIndex> index_;
+  std::unique_ptr<const internal::Program> program_;
   std::vector<std::shared_ptr<const internal::Policy>> policies_;
   std::vector<std::shared_ptr<const internal::Policy>> templates_;
   uint64_t source_hash_ = 0;

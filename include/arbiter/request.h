@@ -34,6 +34,12 @@ struct Request {
   EntityUid resource;
   // Must be a record; an empty record by default.
   Value context = Value::Record({});
+  // Optional fields layered over `context`: policies see the union, and on
+  // a key present in both the overlay wins. For layers that add a few
+  // fields per call (the agent guard's `task` and `delegation`) without
+  // copying the caller's record. Sorted by key with no repeats, like any
+  // RecordFields; not owned, and must outlive the call. Default: none.
+  const RecordFields* context_overlay = nullptr;
 };
 
 enum class Decision { kDeny, kAllow };

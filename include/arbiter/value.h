@@ -183,6 +183,30 @@ class Value {
   Data data_;
 };
 
+// The field named `key` in sorted record fields, or nullptr. Inline, and a
+// scan for the few fields records usually have: attribute and context
+// lookups are on every decision's path.
+inline const Value* FindRecordField(const RecordFields& fields, Symbol key) {
+  const size_t n = fields.size();
+  if (n <= 12) {
+    for (size_t i = 0; i < n; ++i) {
+      if (fields[i].first == key) return &fields[i].second;
+      if (key < fields[i].first) return nullptr;  // sorted: passed it
+    }
+    return nullptr;
+  }
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (fields[mid].first < key) lo = mid + 1; else hi = mid;
+  }
+  return lo < n && fields[lo].first == key ? &fields[lo].second : nullptr;
+}
+
+inline const Value* Value::FindField(Symbol key) const {
+  return FindRecordField(as_record(), key);
+}
+
 // Appends `s` as a Cedar string literal (quoted, with escapes) to `out`.
 void AppendQuotedString(std::string_view s, std::string* out);
 

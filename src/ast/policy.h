@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "arbiter/value.h"
@@ -55,7 +56,9 @@ struct PolicyBody {
   std::vector<Condition> conditions;
   std::vector<Annotation> annotations;
   std::shared_ptr<const std::string> source;  // the whole file's text
-  std::string file_name;
+  // INVARIANT: views a string that `source` keeps alive (both are set
+  // together by PolicySetBuilder), so one copy serves every policy of a file.
+  std::string_view file_name;
   SourceSpan span;  // the policy's extent in `source`
 };
 

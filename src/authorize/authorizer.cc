@@ -6,7 +6,10 @@
 // The index (src/index) narrows the policies to those whose scope may match;
 // since scope tests never fail, skipping the others changes no answer, and
 // the candidates are visited in policy order so that reasons and errors come
-// out exactly as a full scan lists them. The response's vectors and the
+// out exactly as a full scan lists them. The indexed path runs the compiled
+// conditions (src/eval/program.h); the full scan keeps to the tree walker,
+// the reference, so that comparing the two modes also checks the compiler.
+// The response's vectors and the
 // thread's candidate buffer are reused across calls, so once they have grown
 // a decision without errors allocates nothing.
 
@@ -16,6 +19,7 @@
 
 #include "src/ast/policy.h"
 #include "src/eval/evaluator.h"
+#include "src/eval/program.h"
 #include "src/index/policy_index.h"
 
 namespace arbiter {
@@ -23,12 +27,20 @@ namespace {
 
 // Evaluates policy `p` and records its outcome. `forbidden` turns true at the
 // first satisfied forbid, which replaces any permits collected as reasons.
-// The scope must already be known to match.
-inline void Decide(const internal::Policy& p, internal::Evaluator& eval,
+// The scope must already be known to match. `entry` is the policy's compiled
+// code (Program::kNotCompiled for none); when the program bails, the tree
+// walker decides and words any error.
+inline void Decide(const internal::Policy& p, const internal::Program* program,
+                   uint32_t entry, internal::Evaluator& eval,
                    Response* response, bool* forbidden) {
   // Once a forbid is satisfied, permits are still evaluated: their errors
   // are part of the response, as in Cedar.
-  const int sat = eval.ConditionsHold(p);
+  int sat = -2;
+  if (entry != internal::Program::kNotCompiled) {
+    const internal::RunResult r = internal::RunProgram(*program, entry, eval);
+    if (r != internal::RunResult::kBail) sat = static_cast<int>(r);
+  }
+  if (sat == -2) sat = eval.ConditionsHold(p);
   if (sat < 0) {
     response->errors.push_back(
         PolicyError{p.id, std::string(eval.error().message())});
@@ -61,7 +73,11 @@ void Authorize(const PolicySet& policies, const Entities& entities,
   if (options.full_scan) {
     for (size_t i = 0; i < policies.size(); ++i) {
       const internal::Policy& p = policies.policy(i);
-      if (eval.ScopeMatches(p)) Decide(p, eval, response, &forbidden);
+      // The reference algorithm: the tree walker on every policy.
+      if (eval.ScopeMatches(p)) {
+        Decide(p, nullptr, internal::Program::kNotCompiled, eval, response,
+               &forbidden);
+      }
     }
   } else {
     // The index returns exactly the policies whose scope matches. One
@@ -70,8 +86,10 @@ void Authorize(const PolicySet& policies, const Entities& entities,
     policies.index().Candidates(request, eval.principal_entity(),
                                  eval.action_entity(), eval.resource_entity(),
                                  &candidates);
+    const internal::Program& program = policies.program();
     for (uint32_t i : candidates) {
-      Decide(policies.policy(i), eval, response, &forbidden);
+      Decide(policies.policy(i), &program, program.entry(i), eval, response,
+             &forbidden);
     }
   }
   response->decision =

@@ -198,22 +198,6 @@ absl::StatusOr<Entity> ReadEntity(const Json& e, size_t index,
 
 }  // namespace
 
-const Value* StoredEntity::FindAttr(Symbol name) const {
-  auto it = std::lower_bound(
-      attrs.begin(), attrs.end(), name,
-      [](const std::pair<Symbol, Value>& f, Symbol k) { return f.first < k; });
-  if (it == attrs.end() || it->first != name) return nullptr;
-  return &it->second;
-}
-
-const Value* StoredEntity::FindTag(Symbol name) const {
-  auto it = std::lower_bound(
-      tags.begin(), tags.end(), name,
-      [](const std::pair<Symbol, Value>& f, Symbol k) { return f.first < k; });
-  if (it == tags.end() || it->first != name) return nullptr;
-  return &it->second;
-}
-
 absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
     std::string_view json, const JsonOptions& options) {
   absl::StatusOr<Json> doc = internal::ParseEntitiesDocument(json, options);

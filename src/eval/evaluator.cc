@@ -84,6 +84,19 @@ Evaluator::Evaluator(const Entities& entities, const Request& request)
       action_entity_(entities.Find(request.action)),
       resource_entity_(entities.Find(request.resource)) {}
 
+const Value* Evaluator::Context() {
+  if (request_.context_overlay == nullptr) return &request_.context;
+  if (!merged_context_.has_value()) {
+    if (!request_.context.is(ValueKind::kRecord)) return &request_.context;
+    // Value::Record keeps the last of equal keys: the overlay goes second.
+    std::vector<std::pair<Symbol, Value>> fields(request_.context.as_record());
+    fields.insert(fields.end(), request_.context_overlay->begin(),
+                  request_.context_overlay->end());
+    merged_context_ = Value::Record(std::move(fields));
+  }
+  return &*merged_context_;
+}
+
 const StoredEntity* Evaluator::Lookup(const EntityUid& uid) const {
   if (uid == request_.principal) return principal_entity_;
   if (uid == request_.resource) return resource_entity_;
@@ -326,7 +339,7 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
         case Var::kPrincipal: return &principal_;
         case Var::kAction: return &action_;
         case Var::kResource: return &resource_;
-        case Var::kContext: return &request_.context;
+        case Var::kContext: return Context();
       }
       return Fail(absl::InternalError("unknown variable"));
     case ExprKind::kSlot:

@@ -17,6 +17,8 @@
 #ifndef ARBITER_EVAL_EVALUATOR_H_
 #define ARBITER_EVAL_EVALUATOR_H_
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "arbiter/entities.h"
@@ -53,6 +55,38 @@ class Evaluator {
   // The error of the last failed evaluation.
   const absl::Status& error() const { return error_; }
 
+  // For the compiled program (program.h), which shares this request state.
+  const Request& request() const { return request_; }
+  // Not for `context` when the request has an overlay (see Context()).
+  const Value& var_value(Var v) const {
+    switch (v) {
+      case Var::kPrincipal: return principal_;
+      case Var::kAction: return action_;
+      case Var::kResource: return resource_;
+      case Var::kContext: break;
+    }
+    return request_.context;
+  }
+  // A field of the context, overlay first; nullptr when absent or when the
+  // context is not a record.
+  const Value* ContextField(Symbol key) const {
+    if (!request_.context.is(ValueKind::kRecord)) return nullptr;
+    if (request_.context_overlay != nullptr) {
+      if (const Value* v = FindRecordField(*request_.context_overlay, key)) {
+        return v;
+      }
+    }
+    return request_.context.FindField(key);
+  }
+  // The store entry of principal, action or resource (not context).
+  const StoredEntity* var_entity(Var v) const {
+    return v == Var::kPrincipal ? principal_entity_
+           : v == Var::kAction  ? action_entity_
+                                : resource_entity_;
+  }
+  // An entity in the store, trying the request's own entities first.
+  const StoredEntity* Lookup(const EntityUid& uid) const;
+
  private:
   const Value* Eval(const Expr& e, Value* tmp);
   // 1 true, 0 false, -1 error.
@@ -61,7 +95,6 @@ class Evaluator {
   const Value* GetAttr(const Value& v, Symbol attr);
   int HasAttr(const Value& v, Symbol attr);
   int In(const Value& lhs, const Value& rhs);
-  const StoredEntity* Lookup(const EntityUid& uid) const;
   bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid,
                          const StoredEntity* entity) const;
   const Value* Fail(absl::Status status) {
@@ -73,8 +106,14 @@ class Evaluator {
     return -1;
   }
 
+  // `context` as policies see it: the request's record, or with an overlay
+  // the union built on first use (the tree walker's path; compiled code
+  // reads fields through ContextField without building anything).
+  const Value* Context();
+
   const Entities& entities_;
   const Request& request_;
+  std::optional<Value> merged_context_;
   const Value principal_;
   const Value action_;
   const Value resource_;

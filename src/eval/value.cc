@@ -103,17 +103,25 @@ Value Value::Record(std::vector<std::pair<Symbol, Value>> fields) {
                     std::make_shared<const RecordFields>(std::move(out))));
 }
 
-const Value* Value::FindField(Symbol key) const {
-  const RecordFields& r = as_record();
-  auto it = std::lower_bound(
-      r.begin(), r.end(), key,
-      [](const std::pair<Symbol, Value>& f, Symbol k) { return f.first < k; });
-  if (it == r.end() || it->first != key) return nullptr;
-  return &it->second;
-}
-
 bool Value::SetContains(const Value& v) const {
   const std::vector<Value>& s = as_set();
+  if (v.is(ValueKind::kString)) {
+    // The common case (tool names, labels) with one string comparison per
+    // step instead of Compare's general dispatch. Compare orders by kind
+    // first, then strings by std::string::compare, which this mirrors.
+    const std::string& key = v.as_string();
+    size_t lo = 0, hi = s.size();
+    while (lo < hi) {
+      const size_t mid = lo + (hi - lo) / 2;
+      const Value& m = s[mid];
+      int c = m.data_.index() < v.data_.index()   ? -1
+              : m.data_.index() > v.data_.index() ? 1
+                                                  : m.as_string().compare(key);
+      if (c == 0) return true;
+      if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return false;
+  }
   auto it = std::lower_bound(
       s.begin(), s.end(), v,
       [](const Value& a, const Value& b) { return Compare(a, b) < 0; });

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace arbiter::internal {
 namespace {
 
@@ -31,6 +33,7 @@ int Selectivity(const ScopeConstraint& c) {
 PolicyIndex::PolicyIndex(
     const std::vector<std::shared_ptr<const Policy>>& policies) {
   using Op = ScopeConstraint::Op;
+  using Key = uint64_t;
   // The keys a constraint would be filed under.
   auto keys_of = [](Slot slot, const ScopeConstraint& c, std::vector<Key>* keys) {
     keys->clear();
@@ -38,22 +41,22 @@ PolicyIndex::PolicyIndex(
       case Op::kAny: break;
       case Op::kEq:
       case Op::kIn:
-      case Op::kIsIn: keys->push_back(Key{slot, kEntity, c.entity}); break;
+      case Op::kIsIn: keys->push_back(KeyOf(slot, kEntity, c.entity)); break;
       case Op::kInSet:
-        for (const EntityUid& e : c.entities) keys->push_back(Key{slot, kEntity, e});
-        std::sort(keys->begin(), keys->end(), [](const Key& a, const Key& b) {
-          return a.uid.type.id() != b.uid.type.id() ? a.uid.type.id() < b.uid.type.id()
-                                                    : a.uid.id.id() < b.uid.id.id();
-        });
+        for (const EntityUid& e : c.entities) keys->push_back(KeyOf(slot, kEntity, e));
+        std::sort(keys->begin(), keys->end());
         keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
         break;
-      case Op::kIs: keys->push_back(Key{slot, kType, EntityUid{c.type, Symbol()}}); break;
+      case Op::kIs:
+        keys->push_back(KeyOf(slot, kType, EntityUid{c.type, Symbol()}));
+        break;
     }
   };
   // Pass 1: how many policies could be filed under each key. A key shared
   // by many policies (a popular action, say) makes a poor bucket, whatever
   // its operator, so the choice below is by population.
   absl::flat_hash_map<Key, uint32_t> population;
+  population.reserve(policies.size());  // about one distinct key per policy
   std::vector<Key> keys;
   for (const auto& p : policies) {
     const ScopeConstraint* cs[3] = {&p->principal, &p->action, &p->resource};
@@ -62,22 +65,29 @@ PolicyIndex::PolicyIndex(
       for (const Key& k : keys) ++population[k];
     }
   }
-  scopes_.resize(policies.size());
+  std::vector<CompactScope> scopes(policies.size());
   for (uint32_t i = 0; i < policies.size(); ++i) {
     const ScopeConstraint* cs[3] = {&policies[i]->principal, &policies[i]->action,
                                     &policies[i]->resource};
     for (int s = 0; s < 3; ++s) {
-      SlotTest& t = scopes_[i].slot[s];
+      SlotTest& t = scopes[i].slot[s];
       t.op = static_cast<uint8_t>(cs[s]->op);
-      t.type = cs[s]->type.id();
-      t.entity = cs[s]->entity.packed();
-      t.set_begin = static_cast<uint32_t>(set_entities_.size());
-      for (const EntityUid& e : cs[s]->entities) set_entities_.push_back(e.packed());
-      t.set_end = static_cast<uint32_t>(set_entities_.size());
+      if (cs[s]->op == Op::kInSet) {
+        t.type = static_cast<uint32_t>(set_entities_.size());
+        for (const EntityUid& e : cs[s]->entities) set_entities_.push_back(e.packed());
+        t.entity = set_entities_.size();
+      } else {
+        t.type = cs[s]->type.id();
+        t.entity = cs[s]->entity.packed();
+      }
     }
   }
   // Pass 2: file each policy under its least populated constraint. Ties go
   // to the more selective operator, then to principal, resource, action.
+  struct BuildBucket {
+    std::vector<uint32_t> eq, in;
+  };
+  absl::flat_hash_map<Key, BuildBucket> building;
   for (uint32_t i = 0; i < policies.size(); ++i) {
     const Policy& p = *policies[i];
     const ScopeConstraint* cs[3] = {&p.principal, &p.action, &p.resource};
@@ -106,13 +116,37 @@ PolicyIndex::PolicyIndex(
     // `action in []` matches nothing: it has no keys and is never a
     // candidate, which is exactly its scope.
     for (const Key& k : keys) {
-      Bucket& b = buckets_[k];
+      BuildBucket& b = building[k];
       (c.op == Op::kEq || c.op == Op::kIs ? b.eq : b.in).push_back(i);
-      if (k.kind == kType) type_keys_used_[best] = true;
     }
+    if (c.op == Op::kIs) type_keys_used_[best] = true;
     if (keys.size() > 1) may_duplicate_ = true;
+    // Reaching the policy through this bucket already proves the filed
+    // constraint (an `in` through the uid or one of its ancestors, an `==`
+    // or `is` exactly), except the type half of `is T in E`: the final
+    // check need not repeat it.
+    SlotTest& filed = scopes[i].slot[best];
+    filed.op = static_cast<uint8_t>(c.op == Op::kIsIn ? Op::kIs : Op::kAny);
     slot_used_[best] = true;
   }
+  // Flatten: every list into ids_, one Bucket of ranges per key.
+  std::vector<std::pair<uint64_t, uint32_t>> entries;
+  entries.reserve(building.size());
+  buckets_.reserve(building.size());
+  for (const auto& [key, b] : building) {
+    Bucket out;
+    out.eq_begin = static_cast<uint32_t>(ids_.size());
+    ids_.insert(ids_.end(), b.eq.begin(), b.eq.end());
+    out.eq_end = out.in_begin = static_cast<uint32_t>(ids_.size());
+    ids_.insert(ids_.end(), b.in.begin(), b.in.end());
+    out.in_end = static_cast<uint32_t>(ids_.size());
+    for (uint32_t k = out.eq_begin; k < out.in_end; ++k) {
+      id_scopes_.push_back(scopes[ids_[k]]);
+    }
+    entries.emplace_back(key, static_cast<uint32_t>(buckets_.size()));
+    buckets_.push_back(out);
+  }
+  table_.Build(entries);
 }
 
 namespace {
@@ -136,7 +170,7 @@ inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
     case Op::kIsIn:
       return r.type == t.type && InRequestEntity(r.uid, r.entity, t.entity);
     case Op::kInSet:
-      for (uint32_t k = t.set_begin; k < t.set_end; ++k) {
+      for (uint32_t k = t.type; k < t.entity; ++k) {
         if (InRequestEntity(r.uid, r.entity, set_entities_[k])) return true;
       }
       return false;
@@ -144,26 +178,40 @@ inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
   return false;
 }
 
-void PolicyIndex::ProbeSlot(Slot slot, const EntityUid& uid,
-                            const StoredEntity* entity,
-                            std::vector<uint32_t>* out) const {
-  auto it = buckets_.find(Key{slot, kEntity, uid});
-  if (it != buckets_.end()) {
-    out->insert(out->end(), it->second.eq.begin(), it->second.eq.end());
-    out->insert(out->end(), it->second.in.begin(), it->second.in.end());
+void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
+                                 const RequestSlot* req,
+                                 std::vector<uint32_t>* out) const {
+  for (uint32_t k = begin; k < end; ++k) {
+    const CompactScope& sc = id_scopes_[k];
+    if (SlotMatches(sc.slot[0], req[0]) && SlotMatches(sc.slot[1], req[1]) &&
+        SlotMatches(sc.slot[2], req[2])) {
+      out->push_back(ids_[k]);
+    }
   }
-  if (entity != nullptr) {
-    for (const EntityUid& a : entity->ancestor_list) {
-      auto at = buckets_.find(Key{slot, kEntity, a});
-      if (at != buckets_.end()) {
-        out->insert(out->end(), at->second.in.begin(), at->second.in.end());
+}
+
+void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
+                            std::vector<uint32_t>* out) const {
+  const RequestSlot& r = req[slot];
+  // The uid's own bucket holds both lists (`== E` and `in E` match E
+  // itself); an ancestor's only its `in` list.
+  uint32_t b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
+  if (b != KeyTable::kMissing) {
+    AppendMatching(buckets_[b].eq_begin, buckets_[b].in_end, req, out);
+  }
+  if (r.entity != nullptr) {
+    for (const EntityUid& a : r.entity->ancestor_list) {
+      b = table_.Find(KeyOf(slot, kEntity, a));
+      if (b != KeyTable::kMissing) {
+        AppendMatching(buckets_[b].in_begin, buckets_[b].in_end, req, out);
       }
     }
   }
   if (type_keys_used_[slot]) {
-    auto tt = buckets_.find(Key{slot, kType, EntityUid{uid.type, Symbol()}});
-    if (tt != buckets_.end()) {
-      out->insert(out->end(), tt->second.eq.begin(), tt->second.eq.end());
+    b = table_.Find(KeyOf(slot, kType, EntityUid{}) ^
+                    (static_cast<uint64_t>(r.type) << 32));
+    if (b != KeyTable::kMissing) {
+      AppendMatching(buckets_[b].eq_begin, buckets_[b].eq_end, req, out);
     }
   }
 }
@@ -173,36 +221,20 @@ void PolicyIndex::Candidates(const Request& request,
                              const StoredEntity* action,
                              const StoredEntity* resource,
                              std::vector<uint32_t>* out) const {
+  // Catch-all policies have no constraint to check.
   out->assign(catch_all_.begin(), catch_all_.end());
   const size_t base = out->size();
-  if (slot_used_[kPrincipal]) {
-    ProbeSlot(kPrincipal, request.principal, principal, out);
-  }
-  if (slot_used_[kAction]) {
-    ProbeSlot(kAction, request.action, action, out);
-  }
-  if (slot_used_[kResource]) {
-    ProbeSlot(kResource, request.resource, resource, out);
-  }
-  const bool merged = out->size() != base;  // else: catch-all only, sorted
-  // Keep only the candidates whose whole scope matches, then restore policy
-  // order (buckets are each sorted, their concatenation is not) on what is
-  // left, which is usually a handful.
   const RequestSlot req[3] = {
       {request.principal.packed(), request.principal.type.id(), principal},
       {request.action.packed(), request.action.type.id(), action},
       {request.resource.packed(), request.resource.type.id(), resource},
   };
-  size_t kept = 0;
-  for (uint32_t i : *out) {
-    const CompactScope& sc = scopes_[i];
-    if (SlotMatches(sc.slot[0], req[0]) && SlotMatches(sc.slot[1], req[1]) &&
-        SlotMatches(sc.slot[2], req[2])) {
-      (*out)[kept++] = i;
-    }
+  for (Slot slot : {kPrincipal, kAction, kResource}) {
+    if (slot_used_[slot]) ProbeSlot(slot, req, out);
   }
-  out->resize(kept);
-  if (merged) {
+  // Restore policy order (buckets are each sorted, their concatenation is
+  // not) on what the filter kept, which is usually a handful.
+  if (out->size() != base) {
     std::sort(out->begin(), out->end());
     if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
   }

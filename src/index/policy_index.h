@@ -27,10 +27,10 @@
 #include <memory>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "arbiter/entities.h"
 #include "arbiter/request.h"
 #include "src/ast/policy.h"
+#include "src/index/key_table.h"
 
 namespace arbiter::internal {
 
@@ -52,37 +52,26 @@ class PolicyIndex {
   enum Slot : uint8_t { kPrincipal = 0, kAction = 1, kResource = 2 };
   enum KeyKind : uint8_t { kEntity = 0, kType = 1 };
 
-  struct Key {
-    uint8_t slot;
-    uint8_t kind;
-    EntityUid uid;  // for kType: {type, Symbol()}
-    friend bool operator==(const Key&, const Key&) = default;
-    template <typename H>
-    friend H AbslHashValue(H h, const Key& k) {
-      // Symbol ids stay below 2^30, so the top bits of the type half are
-      // free for the slot and kind: the key hashes as one word.
-      return H::combine(std::move(h),
-                        k.uid.packed() ^ (static_cast<uint64_t>(k.slot) << 62) ^
-                            (static_cast<uint64_t>(k.kind) << 61));
-    }
-  };
+  // A bucket key as one word: the uid's packed form, with the slot and the
+  // kind in bits that packed uids never use (Symbol ids stay below 2^30).
+  static uint64_t KeyOf(Slot slot, KeyKind kind, const EntityUid& uid) {
+    return uid.packed() ^ (static_cast<uint64_t>(slot) << 62) ^
+           (static_cast<uint64_t>(kind) << 61);
+  }
+  // A bucket's policy lists, as ranges of ids_.
   struct Bucket {
-    std::vector<uint32_t> eq;  // `== E` (and `is T` under type keys)
-    std::vector<uint32_t> in;  // `in E`, `is T in E`, `in [.., E, ..]`
+    uint32_t eq_begin, eq_end;  // `== E` (and `is T` under type keys)
+    uint32_t in_begin, in_end;  // `in E`, `is T in E`, `in [.., E, ..]`
   };
-
-  void ProbeSlot(Slot slot, const EntityUid& uid, const StoredEntity* entity,
-                 std::vector<uint32_t>* out) const;
 
   // A policy's scope, flattened for the final check of each candidate: the
   // bucket only vouches for one constraint, and reading these few words is
   // far cheaper (and more cache-friendly) than walking the Policy.
   struct SlotTest {
-    uint8_t op = 0;          // ScopeConstraint::Op
-    uint32_t type = 0;       // Symbol id, for kIs / kIsIn
-    uint64_t entity = 0;     // EntityUid::packed(), for kEq / kIn / kIsIn
-    uint32_t set_begin = 0;  // kInSet: range in set_entities_
-    uint32_t set_end = 0;
+    uint8_t op = 0;     // ScopeConstraint::Op
+    uint32_t type = 0;  // Symbol id, for kIs / kIsIn; kInSet: set begin
+    uint64_t entity = 0;  // EntityUid::packed(), for kEq / kIn / kIsIn;
+                          // kInSet: set end (a range in set_entities_)
   };
   struct CompactScope {
     SlotTest slot[3];
@@ -94,10 +83,20 @@ class PolicyIndex {
   };
   bool SlotMatches(const SlotTest& t, const RequestSlot& r) const;
 
-  std::vector<CompactScope> scopes_;     // parallel to the indexed policies
+  // Appends the policies at ids_[begin, end) whose scope matches.
+  void AppendMatching(uint32_t begin, uint32_t end, const RequestSlot* req,
+                      std::vector<uint32_t>* out) const;
+  void ProbeSlot(Slot slot, const RequestSlot* req,
+                 std::vector<uint32_t>* out) const;
+
   std::vector<uint64_t> set_entities_;   // `in [...]` lists, packed
 
-  absl::flat_hash_map<Key, Bucket> buckets_;
+  KeyTable table_;                // key -> position in buckets_
+  std::vector<Bucket> buckets_;
+  std::vector<uint32_t> ids_;     // every bucket's policies, back to back
+  // The scope of the policy at ids_[k], beside it so that filtering a
+  // bucket reads memory in order rather than jumping per policy.
+  std::vector<CompactScope> id_scopes_;
   std::vector<uint32_t> catch_all_;
   // Which slots have any keys at all, to skip their probes.
   bool slot_used_[3] = {false, false, false};

@@ -70,7 +70,7 @@ Node Parser::ParseExpr() {
     if (!t || !ExpectIdent("else")) { Leave(); return Node{}; }
     Node f = ParseExpr();
     if (!f) { Leave(); return Node{}; }
-    auto e = NewExpr(ExprKind::kIf, SourceSpan{begin, f.expr->span.end});
+    auto e = NewExpr(ExprKind::kIf, SourceSpan{begin, f.expr->span.end}, 3);
     size_t hc = c.height, ht = t.height, hf = f.height;
     e->children.push_back(std::move(c.expr));
     e->children.push_back(std::move(t.expr));
@@ -90,7 +90,7 @@ Node Parser::ParseOr() {
     Next();
     Node rhs = ParseAnd();
     if (!rhs) return Node{};
-    auto e = NewExpr(ExprKind::kOr, Join(*lhs.expr, *rhs.expr));
+    auto e = NewExpr(ExprKind::kOr, Join(*lhs.expr, *rhs.expr), 2);
     size_t hl = lhs.height, hr = rhs.height;
     e->children.push_back(std::move(lhs.expr));
     e->children.push_back(std::move(rhs.expr));
@@ -106,7 +106,7 @@ Node Parser::ParseAnd() {
     Next();
     Node rhs = ParseRelation();
     if (!rhs) return Node{};
-    auto e = NewExpr(ExprKind::kAnd, Join(*lhs.expr, *rhs.expr));
+    auto e = NewExpr(ExprKind::kAnd, Join(*lhs.expr, *rhs.expr), 2);
     size_t hl = lhs.height, hr = rhs.height;
     e->children.push_back(std::move(lhs.expr));
     e->children.push_back(std::move(rhs.expr));
@@ -117,7 +117,7 @@ Node Parser::ParseAnd() {
 }
 
 Node Parser::MakeHas(Node operand, Symbol attr, SourceSpan span) {
-  auto e = NewExpr(ExprKind::kHas, span);
+  auto e = NewExpr(ExprKind::kHas, span, 1);
   e->attr = attr;
   size_t h = operand.height;
   e->children.push_back(std::move(operand.expr));
@@ -144,7 +144,7 @@ Node Parser::ParseRelation() {
     Next();
     Node rhs = ParseAdd();
     if (!rhs) return Node{};
-    auto e = NewExpr(ExprKind::kBinary, Join(*lhs.expr, *rhs.expr));
+    auto e = NewExpr(ExprKind::kBinary, Join(*lhs.expr, *rhs.expr), 2);
     e->op = op;
     size_t hl = lhs.height, hr = rhs.height;
     e->children.push_back(std::move(lhs.expr));
@@ -155,16 +155,16 @@ Node Parser::ParseRelation() {
     Next();
     std::vector<std::pair<Symbol, uint32_t>> path;
     if (At(Tok::kString)) {
-      std::string name;
+      std::string_view name;
       uint32_t end = Peek().end;
-      if (!ParseStringLiteral(&name)) return Node{};
-      path.push_back({Symbol::Intern(name), end});
+      if (!ParseStringLiteral(&name, &scratch_string_)) return Node{};
+      path.push_back({Intern(name), end});
     } else if (At(Tok::kIdent)) {
-      path.push_back({Symbol::Intern(Peek().text), Peek().end});
+      path.push_back({Intern(Peek().text), Peek().end});
       Next();
       while (At(Tok::kDot) && Peek(1).kind == Tok::kIdent) {
         Next();
-        path.push_back({Symbol::Intern(Peek().text), Peek().end});
+        path.push_back({Intern(Peek().text), Peek().end});
         Next();
       }
     } else {
@@ -184,7 +184,7 @@ Node Parser::ParseRelation() {
       // Re-clone for later steps happens before the move above; build the
       // access chain on top of the fresh operand.
       for (size_t j = 0; j < i; ++j) {
-        auto g = NewExpr(ExprKind::kGetAttr, SourceSpan{begin, path[j].second});
+        auto g = NewExpr(ExprKind::kGetAttr, SourceSpan{begin, path[j].second}, 1);
         g->attr = path[j].first;
         size_t h = operand.height;
         g->children.push_back(std::move(operand.expr));
@@ -194,7 +194,7 @@ Node Parser::ParseRelation() {
       if (!acc) {
         acc = std::move(test);
       } else {
-        auto a = NewExpr(ExprKind::kAnd, span);
+        auto a = NewExpr(ExprKind::kAnd, span, 2);
         size_t ha = acc.height, ht = test.height;
         a->children.push_back(std::move(acc.expr));
         a->children.push_back(std::move(test.expr));
@@ -211,7 +211,7 @@ Node Parser::ParseRelation() {
                                DescribeToken(Peek())));
     }
     const Token& t = Next();
-    auto e = NewExpr(ExprKind::kLike, SourceSpan{lhs.expr->span.begin, t.end});
+    auto e = NewExpr(ExprKind::kLike, SourceSpan{lhs.expr->span.begin, t.end}, 1);
     std::string err = UnescapePattern(t.text, &e->pattern.parts);
     if (!err.empty()) {
       Error(t.begin, err);
@@ -224,10 +224,10 @@ Node Parser::ParseRelation() {
   if (AtIdent("is")) {
     Next();
     uint32_t end = Peek().end;
-    std::string type;
-    if (!ParsePath(&type)) return Node{};
-    auto e = NewExpr(ExprKind::kIs, SourceSpan{lhs.expr->span.begin, end});
-    e->entity_type = Symbol::Intern(type);
+    std::string_view type;
+    if (!ParsePath(&type, &scratch_path_)) return Node{};
+    auto e = NewExpr(ExprKind::kIs, SourceSpan{lhs.expr->span.begin, end}, 1);
+    e->entity_type = Intern(type);
     size_t hl = lhs.height, hr = 0;
     e->children.push_back(std::move(lhs.expr));
     if (AtIdent("in")) {
@@ -249,7 +249,7 @@ Node Parser::ParseAdd() {
     BinaryOp op = Next().kind == Tok::kPlus ? BinaryOp::kAdd : BinaryOp::kSub;
     Node rhs = ParseMult();
     if (!rhs) return Node{};
-    auto e = NewExpr(ExprKind::kBinary, Join(*lhs.expr, *rhs.expr));
+    auto e = NewExpr(ExprKind::kBinary, Join(*lhs.expr, *rhs.expr), 2);
     e->op = op;
     size_t hl = lhs.height, hr = rhs.height;
     e->children.push_back(std::move(lhs.expr));
@@ -266,7 +266,7 @@ Node Parser::ParseMult() {
     Next();
     Node rhs = ParseUnary();
     if (!rhs) return Node{};
-    auto e = NewExpr(ExprKind::kBinary, Join(*lhs.expr, *rhs.expr));
+    auto e = NewExpr(ExprKind::kBinary, Join(*lhs.expr, *rhs.expr), 2);
     e->op = BinaryOp::kMul;
     size_t hl = lhs.height, hr = rhs.height;
     e->children.push_back(std::move(lhs.expr));
@@ -319,7 +319,7 @@ Node Parser::ParseUnary() {
   if (!operand) return operand;
   for (size_t i = ops.size(); i-- > 0;) {
     auto e = NewExpr(ops[i].kind == Tok::kNot ? ExprKind::kNot : ExprKind::kNeg,
-                     SourceSpan{ops[i].begin, operand.expr->span.end});
+                     SourceSpan{ops[i].begin, operand.expr->span.end}, 1);
     size_t h = operand.height;
     e->children.push_back(std::move(operand.expr));
     operand = Make(std::move(e), {h});
@@ -343,12 +343,12 @@ Node Parser::ParseAccess(Node receiver) {
       return Fail(absl::StrCat("expected a string literal inside `[]`, found ",
                                DescribeToken(Peek())));
     }
-    std::string name;
-    if (!ParseStringLiteral(&name)) return Node{};
+    std::string_view name;
+    if (!ParseStringLiteral(&name, &scratch_string_)) return Node{};
     uint32_t end = Peek().end;
     if (!Expect(Tok::kRBracket, "`]`")) return Node{};
-    auto e = NewExpr(ExprKind::kGetAttr, SourceSpan{begin, end});
-    e->attr = Symbol::Intern(name);
+    auto e = NewExpr(ExprKind::kGetAttr, SourceSpan{begin, end}, 1);
+    e->attr = Intern(name);
     size_t h = receiver.height;
     e->children.push_back(std::move(receiver.expr));
     return Make(std::move(e), {h});
@@ -360,15 +360,15 @@ Node Parser::ParseAccess(Node receiver) {
   }
   const Token& name = Next();
   if (!At(Tok::kLParen)) {
-    auto e = NewExpr(ExprKind::kGetAttr, SourceSpan{begin, name.end});
-    e->attr = Symbol::Intern(name.text);
+    auto e = NewExpr(ExprKind::kGetAttr, SourceSpan{begin, name.end}, 1);
+    e->attr = Intern(name.text);
     size_t h = receiver.height;
     e->children.push_back(std::move(receiver.expr));
     return Make(std::move(e), {h});
   }
   std::vector<Node> args;
   if (!ParseArgs(&args)) return Node{};
-  uint32_t end = tokens_[pos_ - 1].end;
+  uint32_t end = PrevEnd();
   size_t h = receiver.height;
   for (const Node& a : args) h = std::max(h, a.height);
   for (const BuiltinMethod& m : kBuiltinMethods) {
@@ -382,7 +382,7 @@ Node Parser::ParseAccess(Node receiver) {
       return Node{};
     }
     auto e = NewExpr(m.is_empty ? ExprKind::kIsEmpty : ExprKind::kBinary,
-                     SourceSpan{begin, end});
+                     SourceSpan{begin, end}, 1 + args.size());
     e->op = m.op;
     e->children.push_back(std::move(receiver.expr));
     for (Node& a : args) e->children.push_back(std::move(a.expr));
@@ -397,7 +397,7 @@ Node Parser::ParseAccess(Node receiver) {
   // Arity is checked when the call is evaluated, as Cedar does: a policy
   // calling an extension method with the wrong number of arguments parses,
   // and fails to evaluate.
-  auto e = NewExpr(ExprKind::kExtCall, SourceSpan{begin, end});
+  auto e = NewExpr(ExprKind::kExtCall, SourceSpan{begin, end}, 1 + args.size());
   e->fn = *fn;
   e->children.push_back(std::move(receiver.expr));
   for (Node& a : args) e->children.push_back(std::move(a.expr));
@@ -444,36 +444,30 @@ Node Parser::ParseNameExpr() {
     e->var = v;
     return Node{std::move(e), 1};
   }
-  std::string path;
-  if (!CheckNameComponent(Peek())) return Node{};
-  path.assign(Next().text);
-  while (At(Tok::kColonColon) && Peek(1).kind == Tok::kIdent) {
-    Next();
-    if (!CheckNameComponent(Peek())) return Node{};
-    path.append("::");
-    path.append(Next().text);
-  }
+  // `path` may view scratch_path_: it is dead before any nested parse.
+  std::string_view path;
+  if (!ParsePath(&path, &scratch_path_)) return Node{};
   if (Accept(Tok::kColonColon)) {
     if (!At(Tok::kString)) {
-      return Fail(absl::StrCat("expected an entity id string after `", path,
+      return Fail(absl::StrCat("expected an entity id string after `", std::string(path),
                                "::`, found ", DescribeToken(Peek())));
     }
     uint32_t end = Peek().end;
-    std::string id;
-    if (!ParseStringLiteral(&id)) return Node{};
+    std::string_view id;
+    if (!ParseStringLiteral(&id, &scratch_string_)) return Node{};
     auto e = NewExpr(ExprKind::kLiteral, SourceSpan{begin, end});
-    e->literal = Value::Entity(EntityUid{Symbol::Intern(path), Symbol::Intern(id)});
+    e->literal = Value::Entity(EntityUid{Intern(path), Intern(id)});
     return Node{std::move(e), 1};
   }
   if (At(Tok::kLParen)) {
     std::optional<ExtFn> fn = LookupExtConstructor(path);
     if (!fn) {
-      Error(begin, absl::StrCat("`", path, "` is not a valid function"));
+      Error(begin, absl::StrCat("`", std::string(path), "` is not a valid function"));
       return Node{};
     }
     std::vector<Node> args;
     if (!ParseArgs(&args)) return Node{};
-    auto e = NewExpr(ExprKind::kExtCall, SourceSpan{begin, tokens_[pos_ - 1].end});
+    auto e = NewExpr(ExprKind::kExtCall, SourceSpan{begin, PrevEnd()}, args.size());
     e->fn = *fn;
     size_t h = 0;
     for (Node& a : args) {
@@ -482,7 +476,7 @@ Node Parser::ParseNameExpr() {
     }
     return Node{std::move(e), h + 1};
   }
-  Error(begin, absl::StrCat("unexpected name `", path, "`"));
+  Error(begin, absl::StrCat("unexpected name `", std::string(path), "`"));
   return Node{};
 }
 
@@ -554,11 +548,11 @@ Node Parser::ParsePrimary() {
         Symbol key;
         uint32_t key_at = Peek().begin;
         if (At(Tok::kIdent)) {
-          key = Symbol::Intern(Next().text);
+          key = Intern(Next().text);
         } else if (At(Tok::kString)) {
-          std::string k;
-          if (!ParseStringLiteral(&k)) { Leave(); return Node{}; }
-          key = Symbol::Intern(k);
+          std::string_view k;
+          if (!ParseStringLiteral(&k, &scratch_string_)) { Leave(); return Node{}; }
+          key = Intern(k);
         } else {
           Leave();
           return Fail(absl::StrCat("expected a record key, found ",

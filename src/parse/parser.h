@@ -15,11 +15,13 @@
 namespace arbiter::internal {
 
 // Parses every policy and template in `text`. Policies are returned in
-// source order with empty ids (the caller names them). Returns false and
-// fills `diagnostics` when any error was found; `policies` then holds only
-// what parsed cleanly and must not be used.
+// source order with empty ids (the caller names them), and without their
+// body's `source` and `file_name` (the caller attaches them). Returns false
+// and fills `diagnostics` when any error was found; `policies` then holds
+// only what parsed cleanly and must not be used. Each policy is allocated
+// with its shared_ptr control block, as the policy set holds it.
 bool ParsePolicies(std::string_view text, const ParseOptions& options,
-                   std::vector<std::unique_ptr<Policy>>* policies,
+                   std::vector<std::shared_ptr<Policy>>* policies,
                    std::vector<Diagnostic>* diagnostics);
 
 // Locates byte `offset` of `source` as a Diagnostic (line, column, snippet).

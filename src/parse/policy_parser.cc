@@ -34,19 +34,18 @@ bool IsActionType(std::string_view type) {
 
 Parser::Parser(std::string_view text, const ParseOptions& options,
                std::vector<Diagnostic>* diagnostics)
-    : text_(text), options_(options), diagnostics_(diagnostics) {
-  tokens_ = Lex(text);
+    : text_(text), options_(options), diagnostics_(diagnostics), lexer_(text) {
+  cur_ = lexer_.Next();
+  next_ = lexer_.Next();
 }
 
-const Token& Parser::Peek(size_t ahead) const {
-  size_t i = std::min(pos_ + ahead, tokens_.size() - 1);
-  return tokens_[i];
-}
-
-const Token& Parser::Next() {
-  const Token& t = tokens_[pos_];
-  if (pos_ + 1 < tokens_.size()) ++pos_;
-  return t;
+Symbol Parser::Intern(std::string_view text) {
+  auto it = symbols_.find(absl::string_view(text.data(), text.size()));
+  if (it != symbols_.end()) return it->second;
+  Symbol s = Symbol::Intern(text);
+  std::string_view stored = s.str();
+  symbols_.emplace(absl::string_view(stored.data(), stored.size()), s);
+  return s;
 }
 
 bool Parser::Accept(Tok k) {
@@ -129,19 +128,25 @@ bool Parser::CheckNameComponent(const Token& t) {
   return true;
 }
 
-bool Parser::ParsePath(std::string* path) {
+bool Parser::ParsePath(std::string_view* path, std::string* scratch) {
   if (!At(Tok::kIdent)) {
     ErrorAtPeek(absl::StrCat("expected a name, found ", DescribeToken(Peek())));
     return false;
   }
-  if (!CheckNameComponent(Peek())) return false;
-  path->assign(Next().text);
+  if (!CheckNameComponent(cur_)) return false;
+  const Token first = Next();
+  if (!(At(Tok::kColonColon) && Peek(1).kind == Tok::kIdent)) {
+    *path = first.text;  // the common case: a one-part name
+    return true;
+  }
+  scratch->assign(first.text);
   while (At(Tok::kColonColon) && Peek(1).kind == Tok::kIdent) {
     Next();
-    if (!CheckNameComponent(Peek())) return false;
-    path->append("::");
-    path->append(Next().text);
+    if (!CheckNameComponent(cur_)) return false;
+    scratch->append("::");
+    scratch->append(Next().text);
   }
+  *path = *scratch;
   return true;
 }
 
@@ -160,13 +165,22 @@ bool Parser::ParseStringLiteral(std::string* out) {
   return true;
 }
 
+bool Parser::ParseStringLiteral(std::string_view* out, std::string* scratch) {
+  if (At(Tok::kString) && !NeedsUnescape(cur_.text)) {
+    *out = Next().text;  // no escapes: the literal is its own value
+    return true;
+  }
+  if (!ParseStringLiteral(scratch)) return false;
+  *out = *scratch;
+  return true;
+}
+
 bool Parser::ParseEntityUid(EntityUid* out) {
-  std::string path;
-  if (!ParsePath(&path)) return false;
+  std::string_view path, id;
+  if (!ParsePath(&path, &scratch_path_)) return false;
   if (!Expect(Tok::kColonColon, "`::` and an entity id")) return false;
-  std::string id;
-  if (!ParseStringLiteral(&id)) return false;
-  *out = EntityUid{Symbol::Intern(path), Symbol::Intern(id)};
+  if (!ParseStringLiteral(&id, &scratch_string_)) return false;
+  *out = EntityUid{Intern(path), Intern(id)};
   return true;
 }
 
@@ -229,9 +243,9 @@ bool Parser::ParsePrincipalOrResource(std::string_view var,
   }
   if (AtIdent("is")) {
     Next();
-    std::string type;
-    if (!ParsePath(&type)) return false;
-    out->type = Symbol::Intern(type);
+    std::string_view type;
+    if (!ParsePath(&type, &scratch_path_)) return false;
+    out->type = Intern(type);
     out->op = Op::kIs;
     if (AtIdent("in")) {
       Next();
@@ -297,13 +311,12 @@ bool Parser::ParseScope(Policy* p) {
   return true;
 }
 
-std::unique_ptr<Policy> Parser::ParsePolicy() {
+std::shared_ptr<Policy> Parser::ParsePolicy() {
   auto body = std::make_shared<PolicyBody>();
-  body->file_name = options_.file_name;
   body->span.begin = Peek().begin;
   if (!ParseAnnotations(&body->annotations)) return nullptr;
 
-  auto p = std::make_unique<Policy>();
+  auto p = std::make_shared<Policy>();
   if (AtIdent("permit")) {
     p->effect = Effect::kPermit;
   } else if (AtIdent("forbid")) {
@@ -332,7 +345,7 @@ std::unique_ptr<Policy> Parser::ParsePolicy() {
     body->conditions.push_back(std::move(c));
   }
   if (!Expect(Tok::kSemi, "`;` at the end of the policy")) return nullptr;
-  body->span.end = tokens_[pos_ - 1].end;
+  body->span.end = PrevEnd();
   p->is_template = p->principal.slot || p->resource.slot;
   p->body = std::move(body);
   return p;
@@ -344,28 +357,20 @@ void Parser::SkipToPolicyEnd() {
   }
 }
 
-bool Parser::ParseAll(std::vector<std::unique_ptr<Policy>>* out) {
-  if (text_.size() > options_.max_source_bytes) {
-    diagnostics_->push_back(MakeDiagnostic(
-        options_.file_name, "", 0,
-        absl::StrFormat("policy text is %d bytes, over the limit of %d",
-                        text_.size(), options_.max_source_bytes)));
-    return false;
-  }
-  if (text_.size() >= UINT32_MAX) return false;
+bool Parser::ParseAll(std::vector<std::shared_ptr<Policy>>* out) {
   bool ok = true;
   while (!At(Tok::kEnd) && !too_many_errors_) {
     policy_failed_ = false;
     depth_ = 0;
     size_t start = pos_;
-    std::unique_ptr<Policy> p = ParsePolicy();
+    std::shared_ptr<Policy> p = ParsePolicy();
     if (p == nullptr || policy_failed_) {
       ok = false;
       if (!policy_failed_) ErrorAtPeek("invalid policy");
       // Resume after the `;` that ends the broken policy; make progress even
       // when the error was at the `;` itself.
       if (pos_ == start) Next();
-      if (pos_ > 0 && tokens_[pos_ - 1].kind != Tok::kSemi) SkipToPolicyEnd();
+      if (pos_ > 0 && prev_.kind != Tok::kSemi) SkipToPolicyEnd();
       continue;
     }
     out->push_back(std::move(p));
@@ -400,8 +405,18 @@ Diagnostic MakeDiagnostic(std::string_view file_name, std::string_view source,
 }
 
 bool ParsePolicies(std::string_view text, const ParseOptions& options,
-                   std::vector<std::unique_ptr<Policy>>* policies,
+                   std::vector<std::shared_ptr<Policy>>* policies,
                    std::vector<Diagnostic>* diagnostics) {
+  // The limits are checked before the parser (and so the lexer) sees a
+  // single byte of the text.
+  if (text.size() > options.max_source_bytes) {
+    diagnostics->push_back(MakeDiagnostic(
+        options.file_name, "", 0,
+        absl::StrFormat("policy text is %d bytes, over the limit of %d",
+                        text.size(), options.max_source_bytes)));
+    return false;
+  }
+  if (text.size() >= UINT32_MAX) return false;  // offsets are 32-bit
   Parser parser(text, options, diagnostics);
   return parser.ParseAll(policies);
 }

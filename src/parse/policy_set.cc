@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "src/ast/policy.h"
+#include "src/eval/program.h"
 #include "src/index/policy_index.h"
 #include "src/parse/parser.h"
 
@@ -47,6 +48,26 @@ PolicySetBuilder::~PolicySetBuilder() = default;
 
 namespace {
 
+// A parsed text and its file name, shared by all of its policies: each body
+// holds `source` as an aliasing pointer to `text` and views `file_name`.
+struct SourceFile {
+  std::string text;
+  std::string file_name;
+};
+
+void AttachSource(std::string_view text, std::string_view file_name,
+                  std::vector<std::shared_ptr<Policy>>* parsed) {
+  auto file = std::make_shared<const SourceFile>(
+      SourceFile{std::string(text), std::string(file_name)});
+  std::shared_ptr<const std::string> source(file, &file->text);
+  for (auto& p : *parsed) {
+    // The body is still uniquely owned here.
+    auto body = std::const_pointer_cast<internal::PolicyBody>(p->body);
+    body->source = source;
+    body->file_name = file->file_name;
+  }
+}
+
 absl::Status DiagnosticsToStatus(const std::vector<Diagnostic>& diags) {
   std::string msg = absl::StrFormat("%d parse error%s", diags.size(),
                                     diags.size() == 1 ? "" : "s");
@@ -62,7 +83,7 @@ absl::Status PolicySetBuilder::AddText(std::string_view text,
   std::vector<Diagnostic> local;
   std::vector<Diagnostic>* diags = diagnostics ? diagnostics : &local;
   diags->clear();
-  std::vector<std::unique_ptr<Policy>> parsed;
+  std::vector<std::shared_ptr<Policy>> parsed;
   if (!internal::ParsePolicies(text, options, &parsed, diags)) {
     if (diags->empty()) {
       diags->push_back(internal::MakeDiagnostic(options.file_name, text, 0,
@@ -70,11 +91,8 @@ absl::Status PolicySetBuilder::AddText(std::string_view text,
     }
     return DiagnosticsToStatus(*diags);
   }
-  auto source = std::make_shared<const std::string>(text);
+  AttachSource(text, options.file_name, &parsed);
   for (auto& p : parsed) {
-    // The body is still uniquely owned here; attach the shared source text.
-    auto body = std::const_pointer_cast<internal::PolicyBody>(p->body);
-    body->source = source;
     p->id = absl::StrCat("policy", next_index_++);
     if (p->is_template) {
       templates_.push_back(std::move(p));
@@ -88,7 +106,7 @@ absl::Status PolicySetBuilder::AddText(std::string_view text,
 absl::Status PolicySetBuilder::AddPolicy(std::string id, std::string_view text,
                                          const ParseOptions& options) {
   std::vector<Diagnostic> diags;
-  std::vector<std::unique_ptr<Policy>> parsed;
+  std::vector<std::shared_ptr<Policy>> parsed;
   if (!internal::ParsePolicies(text, options, &parsed, &diags)) {
     return DiagnosticsToStatus(diags);
   }
@@ -96,9 +114,8 @@ absl::Status PolicySetBuilder::AddPolicy(std::string id, std::string_view text,
     return absl::InvalidArgumentError(absl::StrFormat(
         "expected exactly one policy for `%s`, found %d", id, parsed.size()));
   }
+  AttachSource(text, options.file_name, &parsed);
   auto& p = parsed[0];
-  auto body = std::const_pointer_cast<internal::PolicyBody>(p->body);
-  body->source = std::make_shared<const std::string>(text);
   p->id = std::move(id);
   ++next_index_;
   if (p->is_template) {
@@ -196,6 +213,7 @@ uint64_t SourceHash(
 
 absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   absl::flat_hash_set<std::string_view> ids;
+  ids.reserve(policies_.size() + templates_.size());
   for (const auto* list : {&policies_, &templates_}) {
     for (const auto& p : *list) {
       if (!ids.insert(p->id).second) {
@@ -209,6 +227,7 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   set->templates_ = templates_;
   set->source_hash_ = SourceHash(policies_, templates_);
   set->index_ = std::make_unique<const internal::PolicyIndex>(set->policies_);
+  set->program_ = std::make_unique<const internal::Program>(set->policies_);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
 

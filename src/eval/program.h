@@ -1,0 +1,121 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The compiled form of policy conditions: a flat stack-machine program per
+// policy, all policies' code in one contiguous array.
+//
+// Why a second form next to the tree: the tree walk pays a call, a switch
+// and a scattered heap node per operator, which at thousands of policies
+// means cache misses on the decision path. The program is a few 8-byte
+// instructions per condition, laid out policy after policy, with fused
+// instructions for the shapes policies are made of (`principal.attr`,
+// `context.attr`, comparisons against a literal, `in` a literal entity).
+//
+// The program only has to be right when it succeeds. Whenever it meets
+// anything unusual (an error of any kind, an operand of an unexpected type,
+// a construct it does not compile) it *bails*, and the authorizer evaluates
+// that policy again with the tree walker, which is the reference: it raises
+// the precise error, with Cedar's message. Evaluation has no side effects,
+// so the second evaluation sees exactly what the first did. This keeps
+// error formatting (and every rare construct) in one place.
+//
+// Thread-safety: immutable after construction.
+
+#ifndef ARBITER_EVAL_PROGRAM_H_
+#define ARBITER_EVAL_PROGRAM_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "arbiter/value.h"
+#include "src/ast/expr.h"
+#include "src/ast/policy.h"
+
+namespace arbiter::internal {
+
+enum class Op : uint8_t {
+  kPushVar,      // a: Var
+  kPushLit,      // arg: literal index
+  kVarAttr,      // a: Var, arg: Symbol id. `principal.x`, `context.x`, ...
+  kAttr,         // arg: Symbol id. pops entity/record, pushes its attribute
+  kVarHas,       // a: Var, arg: Symbol id. `context has x`, ...
+  kHas,          // arg: Symbol id
+  kEq,           // pops b, a; pushes a == b
+  kNe,
+  kEqLit,        // arg: literal index; pops a, pushes a == lit
+  kNeLit,
+  kCmp,          // a: BinaryOp (kLt..kGe); pops b, a
+  kCmpLit,       // a: BinaryOp, arg: literal index (a Long)
+  kArith,        // a: BinaryOp (kAdd, kSub, kMul)
+  kNeg,
+  kNot,
+  kIn,           // pops b, a
+  kInLit,        // arg: literal index (an entity); pops a
+  kContains,     // pops b, a: a.contains(b)
+  kContainsAll,
+  kContainsAny,
+  kIsEmpty,
+  kLike,         // arg: pattern index
+  kIs,           // arg: Symbol id of the type
+  kGetTag,       // pops b, a
+  kHasTag,
+  kExt,          // a: ExtFn, arg: argument count
+  kAndJump,      // arg: target. pops a bool; if false pushes false and jumps
+  kOrJump,       // arg: target. pops a bool; if true pushes true and jumps
+  kAssertBool,   // the top must be a bool (the right side of && and ||)
+  kJumpIfFalse,  // arg: target. pops a bool; jumps when false
+  kJump,         // arg: target
+  kWhen,         // pops a bool; the policy is not satisfied when false
+  kUnless,       // pops a bool; the policy is not satisfied when true
+  kSatisfied,    // end of a policy's code: all conditions held
+};
+
+struct Instr {
+  Op op;
+  uint8_t a = 0;
+  uint16_t unused = 0;
+  uint32_t arg = 0;
+};
+static_assert(sizeof(Instr) == 8);
+
+// The result of running a policy's program.
+enum class RunResult : int { kNotSatisfied = 0, kSatisfied = 1, kBail = 2 };
+
+class Program {
+ public:
+  // The stack depth the machine provides; deeper conditions stay on the
+  // tree walker.
+  static constexpr int kMaxStack = 16;
+  static constexpr uint32_t kNotCompiled = UINT32_MAX;
+
+  // Compiles every policy's conditions. Never fails: a policy whose
+  // conditions use something the machine does not handle is simply left to
+  // the tree walker (its entry is kNotCompiled).
+  explicit Program(const std::vector<std::shared_ptr<const Policy>>& policies);
+
+  // Where policy `i`'s code starts, or kNotCompiled.
+  uint32_t entry(size_t i) const { return entries_[i]; }
+  const Instr* code() const { return code_.data(); }
+  const Value& literal(uint32_t i) const { return literals_[i]; }
+  const LikePattern& pattern(uint32_t i) const { return patterns_[i]; }
+
+  size_t compiled_count() const;
+
+ private:
+  std::vector<uint32_t> entries_;
+  std::vector<Instr> code_;
+  std::vector<Value> literals_;  // never resized after construction
+  std::vector<LikePattern> patterns_;
+};
+
+class Evaluator;
+
+// Runs policy code starting at `entry` (a Program::entry) against the
+// request state held by `eval`. Never allocates; kBail means "ask the tree
+// walker" (see the top of this file).
+RunResult RunProgram(const Program& program, uint32_t entry,
+                     const Evaluator& eval);
+
+}  // namespace arbiter::internal
+
+#endif  // ARBITER_EVAL_PROGRAM_H_

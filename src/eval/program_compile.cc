@@ -1,0 +1,237 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Compiling condition trees into the stack-machine program (program.h).
+// Code is emitted in evaluation order, so the machine evaluates operands in
+// the same order as the tree walker and short-circuits at the same points.
+// What is not compiled: template slots, `is ... in ...` inside conditions,
+// and set or record literals whose elements are computed at run time (they
+// would allocate; constant ones were folded into literals by the parser).
+
+#include <algorithm>
+
+#include "src/eval/program.h"
+
+namespace arbiter::internal {
+namespace {
+
+class Compiler {
+ public:
+  Compiler(std::vector<Instr>* code, std::vector<Value>* literals,
+           std::vector<LikePattern>* patterns)
+      : code_(*code), literals_(*literals), patterns_(*patterns) {}
+
+  // Appends one policy's code; false (and nothing appended) when some part
+  // of it cannot be compiled.
+  bool CompilePolicy(const Policy& p) {
+    const size_t code_mark = code_.size();
+    const size_t lit_mark = literals_.size();
+    const size_t pat_mark = patterns_.size();
+    bool ok = !p.is_template;
+    for (const Condition& c : p.body->conditions) {
+      if (!ok) break;
+      depth_ = 0;
+      ok = Emit(*c.expr);
+      Push(c.is_when ? Op::kWhen : Op::kUnless);
+    }
+    if (ok) {
+      Push(Op::kSatisfied);
+      return true;
+    }
+    code_.resize(code_mark);
+    literals_.resize(lit_mark);
+    patterns_.resize(pat_mark);
+    return false;
+  }
+
+ private:
+  void Push(Op op, uint8_t a = 0, uint32_t arg = 0) {
+    code_.push_back(Instr{op, a, 0, arg});
+  }
+  uint32_t Here() const { return static_cast<uint32_t>(code_.size()); }
+  void PatchTarget(uint32_t at) { code_[at].arg = Here(); }
+
+  uint32_t AddLiteral(const Value& v) {
+    literals_.push_back(v);
+    return static_cast<uint32_t>(literals_.size() - 1);
+  }
+
+  // Tracks the machine's stack depth so that no program overflows it.
+  bool Grow() { return ++depth_ <= Program::kMaxStack; }
+  void Shrink(int n = 1) { depth_ -= n; }
+
+  static bool IsEntityVar(const Expr& e) {
+    return e.kind == ExprKind::kVar;
+  }
+
+  bool Emit(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kLiteral:
+        Push(Op::kPushLit, 0, AddLiteral(e.literal));
+        return Grow();
+      case ExprKind::kVar:
+        Push(Op::kPushVar, static_cast<uint8_t>(e.var));
+        return Grow();
+      case ExprKind::kSlot:
+        return false;
+      case ExprKind::kIf: {
+        if (!Emit(*e.children[0])) return false;
+        const uint32_t jf = Here();
+        Push(Op::kJumpIfFalse);
+        Shrink();
+        if (!Emit(*e.children[1])) return false;
+        const uint32_t jend = Here();
+        Push(Op::kJump);
+        PatchTarget(jf);
+        Shrink();  // the else branch starts from the same depth
+        if (!Emit(*e.children[2])) return false;
+        PatchTarget(jend);
+        return true;
+      }
+      case ExprKind::kAnd:
+      case ExprKind::kOr: {
+        if (!Emit(*e.children[0])) return false;
+        const uint32_t j = Here();
+        Push(e.kind == ExprKind::kAnd ? Op::kAndJump : Op::kOrJump);
+        Shrink();
+        if (!Emit(*e.children[1])) return false;
+        Push(Op::kAssertBool);
+        PatchTarget(j);
+        return true;
+      }
+      case ExprKind::kNot:
+        if (!Emit(*e.children[0])) return false;
+        Push(Op::kNot);
+        return true;
+      case ExprKind::kNeg:
+        if (!Emit(*e.children[0])) return false;
+        Push(Op::kNeg);
+        return true;
+      case ExprKind::kBinary:
+        return EmitBinary(e);
+      case ExprKind::kIsEmpty:
+        if (!Emit(*e.children[0])) return false;
+        Push(Op::kIsEmpty);
+        return true;
+      case ExprKind::kHas:
+        if (IsEntityVar(*e.children[0])) {
+          Push(Op::kVarHas, static_cast<uint8_t>(e.children[0]->var), e.attr.id());
+          return Grow();
+        }
+        if (!Emit(*e.children[0])) return false;
+        Push(Op::kHas, 0, e.attr.id());
+        return true;
+      case ExprKind::kGetAttr:
+        if (IsEntityVar(*e.children[0])) {
+          Push(Op::kVarAttr, static_cast<uint8_t>(e.children[0]->var), e.attr.id());
+          return Grow();
+        }
+        if (!Emit(*e.children[0])) return false;
+        Push(Op::kAttr, 0, e.attr.id());
+        return true;
+      case ExprKind::kLike:
+        if (!Emit(*e.children[0])) return false;
+        patterns_.push_back(e.pattern);
+        Push(Op::kLike, 0, static_cast<uint32_t>(patterns_.size() - 1));
+        return true;
+      case ExprKind::kIs:
+        if (e.children.size() != 1) return false;  // `is T in x`: rare here
+        if (!Emit(*e.children[0])) return false;
+        Push(Op::kIs, 0, e.entity_type.id());
+        return true;
+      case ExprKind::kSet:
+      case ExprKind::kRecord:
+        return false;
+      case ExprKind::kExtCall: {
+        if (e.children.size() > 255) return false;
+        for (const auto& c : e.children) {
+          if (!Emit(*c)) return false;
+        }
+        Push(Op::kExt, static_cast<uint8_t>(e.fn),
+             static_cast<uint32_t>(e.children.size()));
+        // n operands become one result; a call without arguments pushes.
+        if (e.children.empty()) return Grow();
+        Shrink(static_cast<int>(e.children.size()) - 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool EmitBinary(const Expr& e) {
+    const Expr& lhs = *e.children[0];
+    const Expr& rhs = *e.children[1];
+    const bool rhs_lit = rhs.kind == ExprKind::kLiteral;
+    switch (e.op) {
+      case BinaryOp::kEq:
+      case BinaryOp::kNe:
+        if (rhs_lit) {
+          if (!Emit(lhs)) return false;
+          Push(e.op == BinaryOp::kEq ? Op::kEqLit : Op::kNeLit, 0,
+               AddLiteral(rhs.literal));
+          return true;
+        }
+        return EmitPair(e, e.op == BinaryOp::kEq ? Op::kEq : Op::kNe);
+      case BinaryOp::kLt:
+      case BinaryOp::kLe:
+      case BinaryOp::kGt:
+      case BinaryOp::kGe:
+        if (rhs_lit && rhs.literal.is(ValueKind::kLong)) {
+          if (!Emit(lhs)) return false;
+          Push(Op::kCmpLit, static_cast<uint8_t>(e.op), AddLiteral(rhs.literal));
+          return true;
+        }
+        return EmitPair(e, Op::kCmp);
+      case BinaryOp::kAdd:
+      case BinaryOp::kSub:
+      case BinaryOp::kMul:
+        return EmitPair(e, Op::kArith);
+      case BinaryOp::kIn:
+        if (rhs_lit && rhs.literal.is(ValueKind::kEntity)) {
+          if (!Emit(lhs)) return false;
+          Push(Op::kInLit, 0, AddLiteral(rhs.literal));
+          return true;
+        }
+        return EmitPair(e, Op::kIn);
+      case BinaryOp::kContains: return EmitPair(e, Op::kContains);
+      case BinaryOp::kContainsAll: return EmitPair(e, Op::kContainsAll);
+      case BinaryOp::kContainsAny: return EmitPair(e, Op::kContainsAny);
+      case BinaryOp::kGetTag: return EmitPair(e, Op::kGetTag);
+      case BinaryOp::kHasTag: return EmitPair(e, Op::kHasTag);
+    }
+    return false;
+  }
+
+  // Both operands in order, then `op` (which pops two and pushes one).
+  bool EmitPair(const Expr& e, Op op) {
+    if (!Emit(*e.children[0]) || !Emit(*e.children[1])) return false;
+    Push(op, static_cast<uint8_t>(e.op));
+    Shrink();
+    return true;
+  }
+
+  std::vector<Instr>& code_;
+  std::vector<Value>& literals_;
+  std::vector<LikePattern>& patterns_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+Program::Program(const std::vector<std::shared_ptr<const Policy>>& policies) {
+  entries_.resize(policies.size(), kNotCompiled);
+  Compiler compiler(&code_, &literals_, &patterns_);
+  for (size_t i = 0; i < policies.size(); ++i) {
+    const uint32_t start = static_cast<uint32_t>(code_.size());
+    if (compiler.CompilePolicy(*policies[i])) entries_[i] = start;
+  }
+  code_.shrink_to_fit();
+  literals_.shrink_to_fit();
+}
+
+size_t Program::compiled_count() const {
+  return static_cast<size_t>(
+      std::count_if(entries_.begin(), entries_.end(),
+                    [](uint32_t e) { return e != kNotCompiled; }));
+}
+
+}  // namespace arbiter::internal

@@ -1,0 +1,412 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The stack machine that runs compiled policy code (program.h).
+//
+// The stack holds borrowed `const Value*`, like the tree walker's results:
+// literals, store attributes and context fields are used in place. The few
+// values the machine computes (longs from arithmetic, extension results)
+// are all of kinds without heap storage, so they are built in a raw buffer
+// beside the stack and never need destroying; a result that would need the
+// heap (a string, set or record) makes the machine bail. Booleans point to
+// two shared constants. So a run neither allocates nor touches a reference
+// count.
+//
+// Every error, and every operand of a kind the fast paths do not expect,
+// returns kBail: the tree walker then evaluates the policy and reports the
+// error exactly as Cedar words it.
+
+#include <bit>
+#include <cstring>
+#include <new>
+#include <utility>
+
+#include "src/eval/evaluator.h"
+#include "src/eval/ext/extensions.h"
+#include "src/eval/program.h"
+
+namespace arbiter::internal {
+
+// Defined in ext/ipaddr.cc: `isInRange` is common enough in policies to be
+// called directly rather than through CallExtension's generic signature.
+bool IpIsInRange(const IpAddr& ip, const IpAddr& range);
+
+namespace {
+
+const Value kTrueValue = Value::Bool(true);
+const Value kFalseValue = Value::Bool(false);
+inline const Value* BoolValue(bool b) { return b ? &kTrueValue : &kFalseValue; }
+
+inline Symbol SymbolOf(uint32_t id) { return std::bit_cast<Symbol>(id); }
+
+// Cedar `==`, with the common kinds compared directly.
+inline bool Equal(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case ValueKind::kBool: return a.as_bool() == b.as_bool();
+    case ValueKind::kLong: return a.as_long() == b.as_long();
+    case ValueKind::kString: {
+      const std::string& x = a.as_string();
+      const std::string& y = b.as_string();
+      return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size()) == 0;
+    }
+    case ValueKind::kEntity: return a.as_entity() == b.as_entity();
+    default: return a == b;
+  }
+}
+
+// Whether a value may live in the machine's raw result buffer.
+inline bool HeapFree(const Value& v) {
+  switch (v.kind()) {
+    case ValueKind::kString:
+    case ValueKind::kSet:
+    case ValueKind::kRecord: return false;
+    default: return true;
+  }
+}
+
+inline bool InKnown(const EntityUid& uid, const StoredEntity* entity,
+                    const EntityUid& target) {
+  return uid == target || (entity != nullptr && entity->HasAncestor(target));
+}
+
+inline bool Compare(BinaryOp op, int c) {
+  switch (op) {
+    case BinaryOp::kLt: return c < 0;
+    case BinaryOp::kLe: return c <= 0;
+    case BinaryOp::kGt: return c > 0;
+    default: return c >= 0;
+  }
+}
+
+inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+}  // namespace
+
+RunResult RunProgram(const Program& program, uint32_t entry,
+                     const Evaluator& eval) {
+  constexpr int kMax = Program::kMaxStack;
+  const Value* stack[kMax];
+  // Raw storage for computed results: slot i holds the value at stack[i].
+  alignas(Value) unsigned char results[kMax][sizeof(Value)];
+  int sp = 0;  // number of values on the stack
+  // Writes a computed, heap-free result at stack position `at`.
+  // The previous occupant of the slot (if any) was heap-free: nothing to
+  // destroy.
+  auto store = [&](int at, Value v) {
+    stack[at] = new (results[at]) Value(std::move(v));
+  };
+
+  const Instr* code = program.code();
+  for (uint32_t pc = entry;; ++pc) {
+    const Instr& in = code[pc];
+    switch (in.op) {
+      case Op::kPushVar:
+        // A whole context with an overlay would have to be built: the tree
+        // walker does that.
+        if (static_cast<Var>(in.a) == Var::kContext &&
+            eval.request().context_overlay != nullptr) {
+          return RunResult::kBail;
+        }
+        stack[sp++] = &eval.var_value(static_cast<Var>(in.a));
+        break;
+      case Op::kPushLit:
+        stack[sp++] = &program.literal(in.arg);
+        break;
+      case Op::kVarAttr: {
+        const Var var = static_cast<Var>(in.a);
+        const Value* v;
+        if (var == Var::kContext) {
+          v = eval.ContextField(SymbolOf(in.arg));
+        } else {
+          const StoredEntity* e = eval.var_entity(var);
+          if (e == nullptr) return RunResult::kBail;
+          v = e->FindAttr(SymbolOf(in.arg));
+        }
+        if (v == nullptr) return RunResult::kBail;
+        stack[sp++] = v;
+        break;
+      }
+      case Op::kAttr: {
+        const Value& v = *stack[sp - 1];
+        const Value* a;
+        if (v.is(ValueKind::kEntity)) {
+          const StoredEntity* e = eval.Lookup(v.as_entity());
+          if (e == nullptr) return RunResult::kBail;
+          a = e->FindAttr(SymbolOf(in.arg));
+        } else if (v.is(ValueKind::kRecord)) {
+          a = v.FindField(SymbolOf(in.arg));
+        } else {
+          return RunResult::kBail;
+        }
+        if (a == nullptr) return RunResult::kBail;
+        stack[sp - 1] = a;
+        break;
+      }
+      case Op::kVarHas: {
+        const Var var = static_cast<Var>(in.a);
+        bool has;
+        if (var == Var::kContext) {
+          if (!eval.request().context.is(ValueKind::kRecord)) {
+            return RunResult::kBail;
+          }
+          has = eval.ContextField(SymbolOf(in.arg)) != nullptr;
+        } else {
+          const StoredEntity* e = eval.var_entity(var);
+          has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
+        }
+        stack[sp++] = BoolValue(has);
+        break;
+      }
+      case Op::kHas: {
+        const Value& v = *stack[sp - 1];
+        bool has;
+        if (v.is(ValueKind::kEntity)) {
+          const StoredEntity* e = eval.Lookup(v.as_entity());
+          has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
+        } else if (v.is(ValueKind::kRecord)) {
+          has = v.FindField(SymbolOf(in.arg)) != nullptr;
+        } else {
+          return RunResult::kBail;
+        }
+        stack[sp - 1] = BoolValue(has);
+        break;
+      }
+      case Op::kEq:
+      case Op::kNe: {
+        const bool eq = Equal(*stack[sp - 2], *stack[sp - 1]);
+        --sp;
+        stack[sp - 1] = BoolValue(eq == (in.op == Op::kEq));
+        break;
+      }
+      case Op::kEqLit:
+      case Op::kNeLit: {
+        const bool eq = Equal(*stack[sp - 1], program.literal(in.arg));
+        stack[sp - 1] = BoolValue(eq == (in.op == Op::kEqLit));
+        break;
+      }
+      case Op::kCmp: {
+        const Value& a = *stack[sp - 2];
+        const Value& b = *stack[sp - 1];
+        int c;
+        if (a.is(ValueKind::kLong) && b.is(ValueKind::kLong)) {
+          c = Cmp3(a.as_long(), b.as_long());
+        } else {
+          absl::StatusOr<int> ext = CompareExtension(a, b);
+          if (!ext.ok()) return RunResult::kBail;
+          c = *ext;
+        }
+        --sp;
+        stack[sp - 1] = BoolValue(Compare(static_cast<BinaryOp>(in.a), c));
+        break;
+      }
+      case Op::kCmpLit: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kLong)) return RunResult::kBail;
+        const int c = Cmp3(a.as_long(), program.literal(in.arg).as_long());
+        stack[sp - 1] = BoolValue(Compare(static_cast<BinaryOp>(in.a), c));
+        break;
+      }
+      case Op::kArith: {
+        const Value& a = *stack[sp - 2];
+        const Value& b = *stack[sp - 1];
+        if (!a.is(ValueKind::kLong) || !b.is(ValueKind::kLong)) {
+          return RunResult::kBail;
+        }
+        const int64_t x = a.as_long(), y = b.as_long();
+        int64_t out;
+        bool overflow;
+        switch (static_cast<BinaryOp>(in.a)) {
+          case BinaryOp::kAdd: overflow = __builtin_add_overflow(x, y, &out); break;
+          case BinaryOp::kSub: overflow = __builtin_sub_overflow(x, y, &out); break;
+          default: overflow = __builtin_mul_overflow(x, y, &out); break;
+        }
+        if (overflow) return RunResult::kBail;
+        --sp;
+        store(sp - 1, Value::Long(out));
+        break;
+      }
+      case Op::kNeg: {
+        const Value& a = *stack[sp - 1];
+        int64_t out;
+        if (!a.is(ValueKind::kLong) ||
+            __builtin_sub_overflow(int64_t{0}, a.as_long(), &out)) {
+          return RunResult::kBail;
+        }
+        store(sp - 1, Value::Long(out));
+        break;
+      }
+      case Op::kNot: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kBool)) return RunResult::kBail;
+        stack[sp - 1] = BoolValue(!a.as_bool());
+        break;
+      }
+      case Op::kIn: {
+        const Value& a = *stack[sp - 2];
+        const Value& b = *stack[sp - 1];
+        if (!a.is(ValueKind::kEntity)) return RunResult::kBail;
+        const EntityUid& uid = a.as_entity();
+        bool r = false;
+        if (b.is(ValueKind::kEntity)) {
+          r = InKnown(uid, eval.Lookup(uid), b.as_entity());
+        } else if (b.is(ValueKind::kSet)) {
+          // Every element must be an entity, even after a match is found.
+          for (const Value& el : b.as_set()) {
+            if (!el.is(ValueKind::kEntity)) return RunResult::kBail;
+          }
+          const StoredEntity* e = eval.Lookup(uid);
+          for (const Value& el : b.as_set()) {
+            if (InKnown(uid, e, el.as_entity())) { r = true; break; }
+          }
+        } else {
+          return RunResult::kBail;
+        }
+        --sp;
+        stack[sp - 1] = BoolValue(r);
+        break;
+      }
+      case Op::kInLit: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kEntity)) return RunResult::kBail;
+        const EntityUid& uid = a.as_entity();
+        stack[sp - 1] = BoolValue(
+            InKnown(uid, eval.Lookup(uid), program.literal(in.arg).as_entity()));
+        break;
+      }
+      case Op::kContains: {
+        const Value& a = *stack[sp - 2];
+        if (!a.is(ValueKind::kSet)) return RunResult::kBail;
+        const bool r = a.SetContains(*stack[sp - 1]);
+        --sp;
+        stack[sp - 1] = BoolValue(r);
+        break;
+      }
+      case Op::kContainsAll:
+      case Op::kContainsAny: {
+        const Value& a = *stack[sp - 2];
+        const Value& b = *stack[sp - 1];
+        if (!a.is(ValueKind::kSet) || !b.is(ValueKind::kSet)) {
+          return RunResult::kBail;
+        }
+        const bool all = in.op == Op::kContainsAll;
+        bool r = all;
+        for (const Value& el : b.as_set()) {
+          const bool has = a.SetContains(el);
+          if (all && !has) { r = false; break; }
+          if (!all && has) { r = true; break; }
+        }
+        --sp;
+        stack[sp - 1] = BoolValue(r);
+        break;
+      }
+      case Op::kIsEmpty: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kSet)) return RunResult::kBail;
+        stack[sp - 1] = BoolValue(a.as_set().empty());
+        break;
+      }
+      case Op::kLike: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kString)) return RunResult::kBail;
+        stack[sp - 1] = BoolValue(LikeMatches(program.pattern(in.arg), a.as_string()));
+        break;
+      }
+      case Op::kIs: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kEntity)) return RunResult::kBail;
+        stack[sp - 1] = BoolValue(a.as_entity().type.id() == in.arg);
+        break;
+      }
+      case Op::kGetTag:
+      case Op::kHasTag: {
+        const Value& a = *stack[sp - 2];
+        const Value& b = *stack[sp - 1];
+        if (!a.is(ValueKind::kEntity) || !b.is(ValueKind::kString)) {
+          return RunResult::kBail;
+        }
+        const StoredEntity* e = eval.Lookup(a.as_entity());
+        bool found = false;
+        // Find, not Intern: request data must not grow the symbol table.
+        const Symbol tag = Symbol::Find(b.as_string(), &found);
+        const Value* v = (e != nullptr && found) ? e->FindTag(tag) : nullptr;
+        --sp;
+        if (in.op == Op::kHasTag) {
+          stack[sp - 1] = BoolValue(v != nullptr);
+        } else {
+          if (v == nullptr) return RunResult::kBail;
+          stack[sp - 1] = v;
+        }
+        break;
+      }
+      case Op::kExt: {
+        const ExtFn fn = static_cast<ExtFn>(in.a);
+        const int n = static_cast<int>(in.arg);
+        if (n != ExtArity(fn)) return RunResult::kBail;
+        const Value* const* args = &stack[sp - n];
+        if (fn == ExtFn::kIsInRange) {
+          if (!args[0]->is(ValueKind::kIpAddr) || !args[1]->is(ValueKind::kIpAddr)) {
+            return RunResult::kBail;
+          }
+          const bool r = IpIsInRange(args[0]->as_ip(), args[1]->as_ip());
+          sp -= n - 1;
+          stack[sp - 1] = BoolValue(r);
+          break;
+        }
+        // Extension arguments are at most two values of heap-free kinds
+        // in the common case; copying them costs no allocation then.
+        if (n > 2) return RunResult::kBail;
+        Value copies[2];
+        for (int i = 0; i < n; ++i) {
+          if (!HeapFree(*args[i])) return RunResult::kBail;
+          copies[i] = *args[i];
+        }
+        absl::StatusOr<Value> r = CallExtension(fn, absl::Span<const Value>(copies, n));
+        if (!r.ok() || !HeapFree(*r)) return RunResult::kBail;
+        sp -= n;
+        ++sp;
+        if (r->is(ValueKind::kBool)) {
+          stack[sp - 1] = BoolValue(r->as_bool());
+        } else {
+          store(sp - 1, *std::move(r));
+        }
+        break;
+      }
+      case Op::kAndJump:
+      case Op::kOrJump: {
+        const Value& a = *stack[sp - 1];
+        if (!a.is(ValueKind::kBool)) return RunResult::kBail;
+        const bool short_value = in.op == Op::kOrJump;
+        if (a.as_bool() == short_value) {
+          stack[sp - 1] = BoolValue(short_value);
+          pc = in.arg - 1;
+        } else {
+          --sp;
+        }
+        break;
+      }
+      case Op::kAssertBool:
+        if (!stack[sp - 1]->is(ValueKind::kBool)) return RunResult::kBail;
+        break;
+      case Op::kJumpIfFalse: {
+        const Value& a = *stack[--sp];
+        if (!a.is(ValueKind::kBool)) return RunResult::kBail;
+        if (!a.as_bool()) pc = in.arg - 1;
+        break;
+      }
+      case Op::kJump:
+        pc = in.arg - 1;
+        break;
+      case Op::kWhen:
+      case Op::kUnless: {
+        const Value& a = *stack[--sp];
+        if (!a.is(ValueKind::kBool)) return RunResult::kBail;
+        if (a.as_bool() != (in.op == Op::kWhen)) return RunResult::kNotSatisfied;
+        break;
+      }
+      case Op::kSatisfied:
+        return RunResult::kSatisfied;
+    }
+  }
+}
+
+}  // namespace arbiter::internal

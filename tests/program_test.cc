@@ -1,0 +1,252 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The compiled conditions (src/eval/program.h) against the tree walker.
+// The indexed path runs the program and the full scan the tree walker, so
+// each case below authorizes both ways and requires identical responses,
+// error messages included (a bailing program hands over to the tree walker,
+// which must then word the error). The cases cover every instruction, the
+// fused ones, short-circuits hiding errors, and the bail paths.
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "arbiter/arbiter.h"
+#include "src/eval/program.h"
+
+namespace arbiter {
+namespace {
+
+constexpr char kEntities[] = R"([
+  {"uid": {"type": "User", "id": "alice"},
+   "attrs": {"level": 3, "name": "alice", "tags": ["a", "b"],
+             "home": {"__extn": {"fn": "ip", "arg": "10.1.2.3"}},
+             "manager": {"__entity": {"type": "User", "id": "bob"}},
+             "ghost": {"__entity": {"type": "User", "id": "nobody"}},
+             "profile": {"team": "red", "since": 2020},
+             "budget": {"__extn": {"fn": "decimal", "arg": "12.5000"}}},
+   "parents": [{"type": "Group", "id": "staff"}],
+   "tags": {"env": "prod"}},
+  {"uid": {"type": "User", "id": "bob"}, "attrs": {"level": 5},
+   "parents": [{"type": "Group", "id": "admins"}]},
+  {"uid": {"type": "Group", "id": "admins"}, "attrs": {}, "parents": [{"type": "Group", "id": "staff"}]},
+  {"uid": {"type": "Group", "id": "staff"}, "attrs": {}, "parents": []},
+  {"uid": {"type": "Doc", "id": "d1"}, "attrs": {"owner": {"__entity": {"type": "User", "id": "alice"}}, "class": "public"}, "parents": []}
+])";
+
+Request MakeRequest() {
+  Request r;
+  r.principal = EntityUid::Of("User", "alice");
+  r.action = EntityUid::Of("Action", "read");
+  r.resource = EntityUid::Of("Doc", "d1");
+  r.context = *ValueFromJson(R"({
+    "n": 7, "big": 9223372036854775807, "s": "INC-42", "flag": true,
+    "list": ["x", "y"], "ids": [{"__entity": {"type": "Group", "id": "staff"}}],
+    "ip": {"__extn": {"fn": "ip", "arg": "192.168.1.9"}},
+    "when": {"__extn": {"fn": "datetime", "arg": "2026-01-02"}},
+    "rec": {"inner": 1}
+  })");
+  return r;
+}
+
+struct Outcome {
+  Response indexed, scanned;
+};
+
+Outcome Run(const std::string& condition, bool expect_compiled = true) {
+  const std::string text =
+      "permit(principal, action, resource) when { " + condition + " };";
+  auto set = PolicySet::Parse(text);
+  REQUIRE(set.ok());
+  if (expect_compiled) {
+    INFO("condition: " << condition);
+    REQUIRE((*set)->program().compiled_count() == 1);
+  }
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  const Request r = MakeRequest();
+  Outcome o;
+  o.indexed = Authorize(**set, **entities, r);
+  AuthorizeOptions scan;
+  scan.full_scan = true;
+  o.scanned = Authorize(**set, **entities, r, scan);
+  INFO("condition: " << condition);
+  REQUIRE(o.indexed.decision == o.scanned.decision);
+  REQUIRE(o.indexed.reasons == o.scanned.reasons);
+  REQUIRE(o.indexed.errors.size() == o.scanned.errors.size());
+  for (size_t i = 0; i < o.indexed.errors.size(); ++i) {
+    REQUIRE(o.indexed.errors[i].message == o.scanned.errors[i].message);
+  }
+  return o;
+}
+
+void ExpectAllow(const std::string& c) {
+  INFO("condition: " << c);
+  CHECK(Run(c).indexed.decision == Decision::kAllow);
+}
+void ExpectDeny(const std::string& c) {
+  INFO("condition: " << c);
+  Outcome o = Run(c);
+  CHECK(o.indexed.decision == Decision::kDeny);
+  CHECK(o.indexed.errors.empty());
+}
+void ExpectError(const std::string& c, const std::string& message_part) {
+  INFO("condition: " << c);
+  Outcome o = Run(c);
+  CHECK(o.indexed.decision == Decision::kDeny);
+  REQUIRE(o.indexed.errors.size() == 1);
+  CHECK(o.indexed.errors[0].message.find(message_part) != std::string::npos);
+}
+
+TEST_CASE("program: attribute access and comparisons", "[program]") {
+  ExpectAllow("principal.level >= 3");
+  ExpectDeny("principal.level > 3");
+  ExpectAllow("principal.level < 4 && principal.level <= 3");
+  ExpectAllow("principal.name == \"alice\"");
+  ExpectAllow("principal.name != \"bob\"");
+  ExpectAllow("context.n == 7 && context.s != \"x\"");
+  ExpectAllow("principal.profile.team == \"red\"");
+  ExpectAllow("resource.owner == principal");
+  ExpectAllow("resource.owner.level == 3");
+  ExpectAllow("principal.manager.level > principal.level");
+  ExpectAllow("context.rec == {\"inner\": 1}");
+  ExpectAllow("context.n + 1 == 8 && context.n - 10 == -3 && context.n * 2 == 14");
+  ExpectAllow("-context.n == -7");
+  ExpectAllow("principal.budget.greaterThan(decimal(\"1.0\"))");
+  ExpectAllow("context.when < datetime(\"2027-01-01\")");
+}
+
+TEST_CASE("program: has, in, is, like, sets", "[program]") {
+  ExpectAllow("principal has level && !(principal has missing)");
+  ExpectAllow("context has n && !(context has nope)");
+  ExpectAllow("principal.profile has team");
+  ExpectDeny("principal.ghost has level");  // missing entity: false, no error
+  ExpectAllow("principal in Group::\"staff\"");
+  ExpectAllow("principal.manager in Group::\"admins\"");
+  ExpectAllow("principal in context.ids");
+  ExpectAllow("principal in [Group::\"admins\", Group::\"staff\"]");
+  ExpectDeny("principal in Group::\"admins\"");
+  ExpectAllow("principal is User && !(resource is User)");
+  ExpectAllow("context.s like \"INC-*\"");
+  ExpectDeny("context.s like \"TASK-*\"");
+  ExpectAllow("principal.tags.contains(\"a\")");
+  ExpectAllow("context.list.containsAll([\"x\"]) && context.list.containsAny([\"q\", \"y\"])");
+  ExpectAllow("[\"x\", \"y\"].contains(if context.list.contains(\"x\") then \"x\" else \"z\")");
+  ExpectAllow("!context.list.isEmpty()");
+  ExpectAllow("context.ip.isInRange(ip(\"192.168.0.0/16\")) && !context.ip.isLoopback()");
+  ExpectAllow("principal.home.isInRange(ip(\"10.0.0.0/8\"))");
+  ExpectAllow("principal.hasTag(\"env\") && principal.getTag(\"env\") == \"prod\"");
+  ExpectAllow("if context.flag then principal.level == 3 else false");
+  ExpectDeny("if context.flag then false else principal.level == 3");
+  ExpectAllow("context.flag || principal.nope");  // short-circuit hides the error
+  ExpectDeny("!context.flag && principal.nope");
+}
+
+TEST_CASE("program: errors are those of the tree walker", "[program]") {
+  ExpectError("principal.nope == 1", "does not have the attribute `nope`");
+  ExpectError("principal.ghost.level == 1", "does not exist");
+  ExpectError("context.nope", "record does not have the attribute");
+  ExpectError("context.big + 1 == 0", "integer overflow");
+  ExpectError("context.s > 1", "type error");
+  ExpectError("context.n && true", "type error");
+  ExpectError("true && context.n", "type error");
+  ExpectError("context.n", "type error");
+  ExpectError("context.n.isInRange(ip(\"1.2.3.4\"))", "type error");
+  ExpectError("context.n like \"*\"", "type error");
+  ExpectError("context.n in Group::\"staff\"", "type error");
+  ExpectError("principal in [1]", "type error");
+  ExpectError("principal.getTag(\"nope\") == 1", "does not have the tag");
+  ExpectError("context.n.contains(1)", "type error");
+  ExpectError("!context.n", "type error");
+  ExpectError("if context.n then true else false", "type error");
+  ExpectError("decimal(\"1.0\", \"2.0\") == decimal(\"1.0\")",
+              "wrong number of arguments");
+}
+
+TEST_CASE("program: what stays on the tree walker still decides", "[program]") {
+  // Sets and records built from run-time values would allocate, and
+  // `is ... in ...` is rare in conditions: these are not compiled, and the
+  // tree walker gives the answer.
+  Outcome o = Run("[principal.level, 4].contains(3)", /*expect_compiled=*/false);
+  CHECK(o.indexed.decision == Decision::kAllow);
+  o = Run("{\"a\": principal.level}.a == 3", false);
+  CHECK(o.indexed.decision == Decision::kAllow);
+  o = Run("principal is User in Group::\"staff\"", false);
+  CHECK(o.indexed.decision == Decision::kAllow);
+  auto set = PolicySet::Parse(
+      "permit(principal, action, resource) when { [principal.level].contains(3) };\n"
+      "permit(principal, action, resource) when { principal.level == 3 };");
+  REQUIRE(set.ok());
+  CHECK((*set)->program().compiled_count() == 1);
+  CHECK((*set)->program().entry(0) == internal::Program::kNotCompiled);
+  CHECK((*set)->program().entry(1) != internal::Program::kNotCompiled);
+}
+
+TEST_CASE("program: deep conditions stay within the machine's stack", "[program]") {
+  // Right-nested sums need one stack slot per level; beyond the machine's
+  // depth the policy is left to the tree walker, with the same answer.
+  std::string deep = "context.n";
+  for (int i = 0; i < 40; ++i) deep = "(1 + " + deep + ")";
+  Outcome o = Run(deep + " == 47", /*expect_compiled=*/false);
+  CHECK(o.indexed.decision == Decision::kAllow);
+  std::string shallow = "context.n";
+  for (int i = 0; i < 10; ++i) shallow = "(1 + " + shallow + ")";
+  o = Run(shallow + " == 17");
+  CHECK(o.indexed.decision == Decision::kAllow);
+}
+
+TEST_CASE("program: a context overlay adds fields and wins on equal keys",
+          "[program]") {
+  auto set = PolicySet::Parse(R"(
+    permit(principal, action, resource) when { context.task.id == "T-1" };
+    permit(principal, action, resource) when { context has task && context.n == 7 };
+    forbid(principal, action, resource) when { context.s == "INC-42" };
+    permit(principal, action, resource) when { context == {"n": 7} };
+  )");
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  Request r = MakeRequest();
+  RecordFields overlay{
+      {Symbol::Intern("s"), Value::String("overridden")},
+      {Symbol::Intern("task"),
+       Value::Record({{Symbol::Intern("id"), Value::String("T-1")}})}};
+  std::sort(overlay.begin(), overlay.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto both = [&](const Request& req) {
+    Response indexed = Authorize(**set, **entities, req);
+    AuthorizeOptions scan;
+    scan.full_scan = true;
+    Response scanned = Authorize(**set, **entities, req, scan);
+    REQUIRE(indexed.decision == scanned.decision);
+    REQUIRE(indexed.reasons == scanned.reasons);
+    REQUIRE(indexed.errors.size() == scanned.errors.size());
+    return indexed;
+  };
+  // Without the overlay: no `task` (policy0 errs), the forbid holds.
+  Response plain = both(r);
+  CHECK(plain.decision == Decision::kDeny);
+  REQUIRE(plain.errors.size() == 1);
+  CHECK(plain.errors[0].policy_id == "policy0");
+  // With it: `task` is visible, `s` is the overlay's, and the whole
+  // context (policy3) is the union, which is not `{"n": 7}`.
+  r.context_overlay = &overlay;
+  Response layered = both(r);
+  CHECK(layered.decision == Decision::kAllow);
+  CHECK(layered.errors.empty());
+  CHECK(layered.reasons == std::vector<std::string_view>{"policy0", "policy1"});
+  // The whole-context comparison sees the overlay too.
+  RecordFields only_n{{Symbol::Intern("n"), Value::Long(7)}};
+  Request bare;
+  bare.principal = r.principal;
+  bare.action = r.action;
+  bare.resource = r.resource;
+  bare.context_overlay = &only_n;
+  Response whole = both(bare);
+  CHECK(whole.reasons == std::vector<std::string_view>{"policy3"});
+}
+
+}  // namespace
+}  // namespace arbiter
