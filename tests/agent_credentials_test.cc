@@ -6,6 +6,7 @@
 // tests/sanitize harness: TEST_SOURCES=tests/agent_credentials_test.cc).
 
 #include <atomic>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -212,6 +213,66 @@ TEST_CASE("agent credentials: checks race with issue and revocation",
   for (auto& r : readers) r.join();
   CHECK(wrong.load() == 0);
   CHECK(f.Check(stable, kWorker, kReadDoc, "stable") == CredentialStatus::kValid);
+}
+
+// A thread caches a few registries' tables; more registries than the cache
+// holds, used in turn, must never answer from another registry's table.
+TEST_CASE("agent credentials: many registries on one thread stay apart",
+          "[agent]") {
+  constexpr int kRegistries = 9;
+  std::vector<std::unique_ptr<Fixture>> fixtures;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kRegistries; ++i) {
+    fixtures.push_back(std::make_unique<Fixture>());
+    ids.push_back(fixtures.back()->Issue());
+  }
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < kRegistries; ++i) {
+      CHECK(fixtures[i]->Check(ids[i]) == CredentialStatus::kValid);
+      CHECK(fixtures[i]->Check(ids[(i + 1) % kRegistries]) ==
+            CredentialStatus::kUnknown);
+    }
+  }
+  // A registry made where a destroyed one was must not inherit its cache.
+  fixtures[0] = std::make_unique<Fixture>();
+  CHECK(fixtures[0]->Check(ids[0]) == CredentialStatus::kUnknown);
+}
+
+// A revocation is seen by every check that starts after it returns, on any
+// thread, and a task ends for all of its credentials at once.
+TEST_CASE("agent credentials: revocation is seen at once by other threads",
+          "[agent][stress]") {
+  Fixture f;
+  constexpr int kIds = 8;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kIds; ++i) ids.push_back(f.Issue("doomed"));
+  std::atomic<bool> ended{false};
+  std::atomic<int> wrong{0};
+  std::atomic<bool> ready{false};
+  std::thread reader([&] {
+    ready = true;
+    // Once the first id reads revoked, every later check of any id must too.
+    bool seen_revoked = false;
+    for (int spin = 0; spin < 2'000'000 && !(seen_revoked && ended); ++spin) {
+      for (const std::string& id : ids) {
+        const bool was_ended = ended.load();
+        const CredentialStatus s = f.Check(id, kWorker, kReadDoc, "doomed");
+        if (s == CredentialStatus::kRevoked) {
+          seen_revoked = true;
+        } else if (seen_revoked || was_ended || s != CredentialStatus::kValid) {
+          wrong.fetch_add(1);
+        }
+      }
+    }
+  });
+  while (!ready) std::this_thread::yield();
+  CHECK(f.registry.EndTask("doomed") == kIds);
+  ended = true;
+  reader.join();
+  CHECK(wrong.load() == 0);
+  for (const std::string& id : ids) {
+    CHECK(f.Check(id, kWorker, kReadDoc, "doomed") == CredentialStatus::kRevoked);
+  }
 }
 
 }  // namespace

@@ -250,6 +250,76 @@ TEST_CASE("agent log: concurrent producers lose nothing", "[agent][stress]") {
   std::filesystem::remove(path);
 }
 
+// The sink packs a record into a fixed-size slot, or spills it when it does
+// not fit (many policies, long ids, errors, context fields); either way the
+// line must be exactly what DecisionRecordToJson makes of the record.
+TEST_CASE("agent log: the file sink writes compact and spilled records exactly",
+          "[agent]") {
+  const auto path = TempLog("exact");
+  auto sink = JsonlFileSink::Open(path.string());
+  REQUIRE(sink.ok());
+  const std::string long_id(300, 'x');
+  std::vector<std::string> many_ids;
+  for (int i = 0; i < 12; ++i) many_ids.push_back("policy-" + std::to_string(i));
+  std::vector<std::string_view> few = {"p1", "another-policy"};
+  std::vector<std::string_view> many(many_ids.begin(), many_ids.end());
+  std::vector<PolicyError> errors = {{"broken", "entity `User::\"x\"` does not exist"}};
+  std::vector<EntityUid> chain = {kAlice, kWorker};
+  std::vector<EntityUid> long_chain(6, kAlice);
+  std::vector<std::pair<Symbol, Value>> context = {
+      {Symbol::Intern("ticket"), Value::String("INC-7")}};
+
+  std::vector<DecisionRecord> records;
+  DecisionRecord base;
+  base.id = {0x1234, 7};
+  base.time = TimePoint(std::chrono::microseconds(1'767'225'600'123'456));
+  base.policy_revision = 0xfeed;
+  base.principal = kWorker;
+  base.action = kRead;
+  base.resource = kDoc;
+  base.task_id = "task-7";
+  base.delegation = chain;
+  base.credential_id = "0123456789abcdef0123456789abcdef";
+  base.decision = Decision::kAllow;
+  base.credential = CredentialStatus::kValid;
+  base.policies = few;
+  base.latency = std::chrono::nanoseconds(321);
+  records.push_back(base);  // compact
+  DecisionRecord r = base;
+  r.decision = Decision::kDeny;
+  r.deny_kind = DenyKind::kDelegation;
+  r.denied_hop = 0;
+  r.denied_principal = kAlice;
+  r.policies = {};
+  records.push_back(r);  // compact, a deny
+  r = base;
+  r.policies = many;
+  records.push_back(r);  // too many policies
+  r = base;
+  r.task_id = long_id;
+  records.push_back(r);  // too much text
+  r = base;
+  r.errors = errors;
+  records.push_back(r);  // an error
+  r = base;
+  r.context = context;
+  records.push_back(r);  // a context field
+  r = base;
+  r.delegation = long_chain;
+  records.push_back(r);  // a long chain
+  records.push_back(base);  // compact again, in a slot order that reuses
+  for (const DecisionRecord& rec : records) (*sink)->Log(rec);
+  REQUIRE((*sink)->Close().ok());
+  std::ifstream in(path);
+  std::string line;
+  for (const DecisionRecord& rec : records) {
+    REQUIRE(std::getline(in, line));
+    CHECK(line == DecisionRecordToJson(rec));
+  }
+  CHECK(!std::getline(in, line));
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("agent log: opening an impossible path fails cleanly", "[agent]") {
   auto sink = JsonlFileSink::Open("/nonexistent-dir/x/decisions.jsonl");
   CHECK(!sink.ok());

@@ -3,7 +3,7 @@
 // Engine: snapshots swapped while other threads decide. Every response must
 // come wholly from one snapshot (its reasons name that snapshot's policy),
 // and ids must stay readable after later swaps. Run under ThreadSanitizer
-// by the `engine_tsan` test (see tests/CMakeLists.txt).
+// by the `concurrency_tsan` test (see tests/CMakeLists.txt).
 
 #include <catch2/catch.hpp>
 

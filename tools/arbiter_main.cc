@@ -22,6 +22,19 @@ constexpr char kUsage[] =
     "  authorize --policies P.cedar --entities E.json --request R.json\n"
     "      decide one request; prints the response as JSON;\n"
     "      exit 0 allow, 2 deny, 1 error\n"
+    "  authorize --bundle arbiter.yaml [--request R.json] [--tool NAME] [--log]\n"
+    "      decide with a policy bundle; --tool decides a call of that tool\n"
+    "      (request.action ignored), or without --request only classifies\n"
+    "      it; --log decides through the guard and appends the record to\n"
+    "      the bundle's decision log; exit 0 allow, 2 deny, 1 error\n"
+    "  permitted --bundle arbiter.yaml --request R.json --tools a,b,c\n"
+    "      the tools the request's principal may call on its resource now\n"
+    "  replay --bundle NEW.yaml [--json] decisions.jsonl\n"
+    "      re-decide logged decisions with a candidate bundle; print every\n"
+    "      decision that changes and totals; exit 0 none, 2 some, 1 error\n"
+    "  lint-bundle arbiter.yaml\n"
+    "      load and validate a bundle, report unreachable tool rules;\n"
+    "      exit 0 clean, 2 warnings, 1 errors\n"
     "  check-parse P.cedar...\n"
     "      exit 0 if every file parses, else print every error and exit 1\n"
     "  conformance [--root DIR] [--check-scan] [--no-schema] [--validation] TEST.json...\n"
@@ -43,6 +56,9 @@ int Error(const std::string& message) {
 }
 
 int RunAuthorize(int argc, char** argv) {
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--bundle") == 0) return RunBundleAuthorize(argc, argv);
+  }
   std::string policies_path, entities_path, request_path;
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
@@ -139,6 +155,9 @@ int main(int argc, char** argv) {
   if (cmd == "bench") return RunBench(argc - 2, argv + 2);
   if (cmd == "validate") return RunValidate(argc - 2, argv + 2);
   if (cmd == "translate-schema") return RunTranslateSchema(argc - 2, argv + 2);
+  if (cmd == "permitted") return RunPermitted(argc - 2, argv + 2);
+  if (cmd == "replay") return RunReplay(argc - 2, argv + 2);
+  if (cmd == "lint-bundle") return RunLintBundle(argc - 2, argv + 2);
   std::fprintf(stderr, "arbiter: unknown command `%s`\n%s", cmd.c_str(), kUsage);
   return 1;
 }

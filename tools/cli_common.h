@@ -37,6 +37,11 @@ int RunConformance(int argc, char** argv);
 int RunBench(int argc, char** argv);
 int RunValidate(int argc, char** argv);
 int RunTranslateSchema(int argc, char** argv);
+// Bundle subcommands (tools/bundle_cli.cc).
+int RunBundleAuthorize(int argc, char** argv);
+int RunPermitted(int argc, char** argv);
+int RunReplay(int argc, char** argv);
+int RunLintBundle(int argc, char** argv);
 int RunValidationConformance(const std::string& root,
                              const std::vector<std::string>& files);
 

@@ -6,6 +6,8 @@
 #define ARBITER_ARBITER_H_
 
 #include "arbiter/authorizer.h"
+#include "arbiter/bundle.h"
+#include "arbiter/bundle_manager.h"
 #include "arbiter/clock.h"
 #include "arbiter/credentials.h"
 #include "arbiter/decision_log.h"
@@ -14,6 +16,7 @@
 #include "arbiter/entities.h"
 #include "arbiter/guard.h"
 #include "arbiter/policy_set.h"
+#include "arbiter/replay.h"
 #include "arbiter/request.h"
 #include "arbiter/schema.h"
 #include "arbiter/symbol.h"

@@ -29,18 +29,26 @@
 //   Ids are therefore safe to write to the decision log.
 //
 // Thread-safety
-//   CredentialRegistry may be used from any number of threads. Check takes a
-//   reader lock and does one hash probe; Issue, Revoke and EndTask take the
-//   writer lock.
+//   CredentialRegistry may be used from any number of threads. Check takes no
+//   lock: it reads an immutable snapshot of the id table (RCU style), which
+//   each thread caches and revalidates with one atomic load, and does one
+//   hash probe. Issue, Revoke, EndTask and Purge serialize on a mutex and
+//   publish a new snapshot, so each is atomic to checkers (an EndTask is seen
+//   whole or not at all) and is seen by every check that starts after it
+//   returns. The price is on the write side: publishing copies the table
+//   (one pointer per remembered credential), so a mutation costs O(size());
+//   Purge keeps size() small. A thread's cache may keep a replaced snapshot
+//   (and the grants in it) alive until that thread's next check.
 
 #ifndef ARBITER_CREDENTIALS_H_
 #define ARBITER_CREDENTIALS_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <shared_mutex>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,11 +169,20 @@ class CredentialRegistry : public CredentialChecker {
     TimePoint expires;
     bool revoked = false;
   };
+  // Grants are immutable once published; a revocation publishes a copy.
+  using Table = absl::flat_hash_map<Key, std::shared_ptr<const Grant>>;
   static bool ParseId(std::string_view text, Key* key);
+  // The current table, from the calling thread's cache when still current.
+  const Table& Snapshot() const;
+  // With mu_ held: makes `next` the current table.
+  void PublishLocked(Table next);
 
   const Clock* const clock_;
-  mutable std::shared_mutex mu_;
-  absl::flat_hash_map<Key, Grant> grants_;                       // guarded by mu_
+  const uint64_t serial_;  // unique per registry, keys the thread caches
+  // Bumped after every publish; a thread cache of an older version is stale.
+  std::atomic<uint64_t> version_{1};
+  mutable std::mutex mu_;                                       // writers
+  std::shared_ptr<const Table> table_;                          // guarded by mu_
   absl::flat_hash_map<std::string, std::vector<Key>> by_task_;  // guarded by mu_
 };
 

@@ -68,9 +68,10 @@ enum class DenyKind : uint8_t {
   kCredential,  // the credential check failed (see CredentialStatus)
   kPolicy,      // the acting principal's own request was denied by policy
   kDelegation,  // a principal it acts for was denied (see denied_hop)
+  kUnclassified,  // the action is a tool no bundle rule classifies
 };
 
-// "none", "credential", "policy", "delegation".
+// "none", "credential", "policy", "delegation", "unclassified".
 std::string_view DenyKindName(DenyKind kind);
 
 // DecisionRecord

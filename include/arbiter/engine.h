@@ -37,11 +37,35 @@
 
 namespace arbiter {
 
+// ActionResolver
+//
+// For a layer that adds actions at run time (a policy bundle's tools,
+// bundle.h): which entity store decides a request, by its action. Installed
+// with a snapshot (Engine::Swap); implementations are immutable and
+// thread-safe.
+class ActionResolver {
+ public:
+  virtual ~ActionResolver() = default;
+  // The store holding `action` (and everything else the decision reads), or
+  // nullptr when the action must be denied without evaluating any policy
+  // (an unclassified tool). The store lives as long as the resolver.
+  virtual const Entities* EntitiesFor(const EntityUid& action) const = 0;
+  // The revision decision logs record for decisions on this snapshot.
+  virtual uint64_t revision() const = 0;
+};
+
 // What one decision reads: a policy set and the entities, from one moment.
 struct Snapshot {
   std::shared_ptr<const PolicySet> policies;
   std::shared_ptr<const Entities> entities;
   uint64_t revision = 0;  // increases with every swap, across all engines
+  // Optional: decides per action which store to read instead of `entities`.
+  std::shared_ptr<const ActionResolver> actions;
+
+  // The store a request for `action` reads (nullptr: deny unevaluated).
+  const Entities* EntitiesFor(const EntityUid& action) const {
+    return actions ? actions->EntitiesFor(action) : entities.get();
+  }
 };
 
 class Engine {
@@ -52,9 +76,11 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   ~Engine();
 
-  // Installs a new snapshot atomically.
+  // Installs a new snapshot atomically. SetPolicies and SetEntities keep
+  // the other half and drop any resolver (it was built for the old store).
   void Swap(std::shared_ptr<const PolicySet> policies,
-            std::shared_ptr<const Entities> entities);
+            std::shared_ptr<const Entities> entities,
+            std::shared_ptr<const ActionResolver> actions = nullptr);
   void SetPolicies(std::shared_ptr<const PolicySet> policies);
   void SetEntities(std::shared_ptr<const Entities> entities);
 

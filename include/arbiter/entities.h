@@ -114,6 +114,21 @@ class Entities {
   // An empty store.
   static std::shared_ptr<const Entities> Empty();
 
+  // A store that reads as `base` plus `extra`, without copying `base`: the
+  // new store holds a reference to it and answers Find from its own few
+  // entities first, then from `base`. This is how a policy bundle gives a
+  // tool first seen at run time its action entity (see bundle.h) while the
+  // loaded store stays immutable and shared.
+  //
+  // The extra entities' ancestors are closed over `base`. InvalidArgument
+  // when an extra uid is already in `base`, when a `base` entity has an
+  // extra uid among its ancestors (its precomputed ancestors could not
+  // include what the extra entity adds), or as Build fails. Costs time in
+  // the size of `base`, once; lookups afterwards cost one more probe of a
+  // tiny table.
+  static absl::StatusOr<std::shared_ptr<const Entities>> WithEntities(
+      std::shared_ptr<const Entities> base, std::vector<Entity> extra);
+
   // The entity with this uid, or nullptr when it is not in the store.
   const StoredEntity* Find(const EntityUid& uid) const;
 
@@ -121,15 +136,21 @@ class Entities {
   // of `a`. An entity missing from the store is only `in` itself.
   bool IsIn(const EntityUid& a, const EntityUid& b) const;
 
-  size_t size() const { return map_.size(); }
+  // Entities in the store, including those of base().
+  size_t size() const { return map_.size() + (base_ ? base_->size() : 0); }
 
-  // All entities, in no particular order.
+  // The entities this store holds itself, in no particular order (for a
+  // store made by WithEntities, only the extra ones; see base()).
   const absl::flat_hash_map<EntityUid, StoredEntity>& all() const {
     return map_;
   }
 
+  // The store this one extends (WithEntities), or nullptr.
+  const Entities* base() const { return base_.get(); }
+
  private:
   absl::flat_hash_map<EntityUid, StoredEntity> map_;
+  std::shared_ptr<const Entities> base_;  // null except from WithEntities
 };
 
 // Parses one Cedar JSON value (the attribute-value format: `__entity`,

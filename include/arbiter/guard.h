@@ -64,7 +64,12 @@ struct GuardOptions {
   // Called once per decision; not owned. Default: none (no record).
   DecisionLogger* logger = nullptr;
   // "Now" for credential expiry and record timestamps; not owned. Default:
-  // null, meaning Clock::System().
+  // null, meaning Clock::System(). Read once per call, and only when a
+  // credential check or a log record needs it. With the system clock and a
+  // logger, "now" is the call's steady-clock start plus a per-thread offset
+  // (wall minus steady) re-read every second, so one clock read serves both
+  // the timestamp and the latency; a step of the wall clock then reaches
+  // timestamps and expiry checks up to a second late.
   const Clock* clock = nullptr;
   // Context key of the task record. Default: "task".
   std::string task_key = "task";
@@ -72,6 +77,8 @@ struct GuardOptions {
   std::string delegation_key = "delegation";
   // Request-context fields copied into each decision record. Default: none,
   // so nothing the caller put in the context reaches the log unless chosen.
+  // "*" copies the whole context the policies read (the task and delegation
+  // fields included): what `arbiter replay` needs to decide again.
   std::vector<std::string> logged_context_fields;
   // Passed to the core decision. Default: use the scope index.
   AuthorizeOptions authorize;
@@ -131,9 +138,11 @@ class Guard {
   const Engine* const engine_;
   const GuardOptions options_;
   const Clock* const clock_;
+  const bool system_clock_;  // clock_ == Clock::System()
   const Symbol task_key_;
   const Symbol delegation_key_;
   std::vector<Symbol> logged_fields_;  // sorted by id
+  bool log_whole_context_ = false;     // "*" among logged_context_fields
 };
 
 }  // namespace arbiter

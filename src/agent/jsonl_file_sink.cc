@@ -25,7 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "arbiter/decision_log.h"
-#include "src/agent/owned_record.h"
+#include "src/agent/compact_record.h"
 #include "src/agent/record_json.h"
 
 namespace arbiter {
@@ -146,7 +146,7 @@ class JsonlFileSink::Impl {
 
   int fd_;
   const std::chrono::milliseconds interval_;
-  std::vector<internal::OwnedRecord> slots_;
+  std::vector<internal::CompactRecord> slots_;
   const size_t wake_at_;
   absl::Status error_;  // written by the writer thread, read after join
 

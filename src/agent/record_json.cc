@@ -29,6 +29,7 @@ std::string_view DenyKindName(DenyKind kind) {
     case DenyKind::kCredential: return "credential";
     case DenyKind::kPolicy: return "policy";
     case DenyKind::kDelegation: return "delegation";
+    case DenyKind::kUnclassified: return "unclassified";
   }
   return "none";
 }
@@ -41,6 +42,8 @@ std::string DenyReason(const DecisionRecord& r) {
       return std::string(CredentialStatusName(r.credential));
     case DenyKind::kPolicy:
       return r.policies.empty() ? "no policy permits" : "forbidden by policy";
+    case DenyKind::kUnclassified:
+      return "unclassified tool";
     case DenyKind::kDelegation:
       return absl::StrCat("not allowed for delegating principal `",
                           r.denied_principal.ToString(), "` (hop ",

@@ -44,10 +44,12 @@ Engine::Engine(std::shared_ptr<const PolicySet> policies,
 Engine::~Engine() = default;
 
 void Engine::Swap(std::shared_ptr<const PolicySet> policies,
-                  std::shared_ptr<const Entities> entities) {
+                  std::shared_ptr<const Entities> entities,
+                  std::shared_ptr<const ActionResolver> actions) {
   auto s = std::make_shared<Snapshot>();
   s->policies = std::move(policies);
   s->entities = entities ? std::move(entities) : Entities::Empty();
+  s->actions = std::move(actions);
   s->revision = next_revision.fetch_add(1);
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t rev = s->revision;
@@ -95,7 +97,16 @@ void Engine::Authorize(const Request& request, Response* response,
                        const AuthorizeOptions& options) const {
   const std::shared_ptr<const Snapshot>& s = Current();
   if (response->keepalive.get() != s.get()) response->keepalive = s;
-  arbiter::Authorize(*s->policies, *s->entities, request, response, options);
+  if (s->actions == nullptr) {
+    arbiter::Authorize(*s->policies, *s->entities, request, response, options);
+    return;
+  }
+  const Entities* store = s->actions->EntitiesFor(request.action);
+  if (store == nullptr) {
+    response->Clear();  // an unresolvable action is denied, never evaluated
+    return;
+  }
+  arbiter::Authorize(*s->policies, *store, request, response, options);
 }
 
 }  // namespace arbiter

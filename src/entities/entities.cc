@@ -339,9 +339,63 @@ std::shared_ptr<const Entities> Entities::Empty() {
   return *empty;
 }
 
+absl::StatusOr<std::shared_ptr<const Entities>> Entities::WithEntities(
+    std::shared_ptr<const Entities> base, std::vector<Entity> extra) {
+  if (base == nullptr) base = Empty();
+  absl::flat_hash_set<EntityUid> added;
+  for (const Entity& e : extra) {
+    if (base->Find(e.uid) != nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "entity `", e.uid.ToString(), "` is already in the base store"));
+    }
+    added.insert(e.uid);
+  }
+  // A base entity below an added one would need its ancestors recomputed;
+  // refusing keeps the base immutable and shared. Walks every level of a
+  // chain of derived stores.
+  for (const Entities* s = base.get(); s != nullptr; s = s->base_.get()) {
+    for (const auto& [uid, stored] : s->map_) {
+      for (const EntityUid& a : stored.ancestor_list) {
+        if (added.contains(a)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "entity `", uid.ToString(), "` in the base store has `",
+              a.ToString(), "` as an ancestor"));
+        }
+      }
+    }
+  }
+  absl::StatusOr<std::shared_ptr<const Entities>> own = Build(std::move(extra));
+  if (!own.ok()) return own.status();
+  auto store = std::make_shared<Entities>();
+  store->map_ = (*own)->map_;
+  // Build closed the ancestors over the extra entities alone; every
+  // ancestor found in the base brings its own (already closed) ancestors.
+  for (auto& [uid, s] : store->map_) {
+    std::vector<EntityUid> more;
+    for (const EntityUid& a : s.ancestors) {
+      if (const StoredEntity* b = base->Find(a)) {
+        more.insert(more.end(), b->ancestor_list.begin(),
+                    b->ancestor_list.end());
+      }
+    }
+    if (more.empty()) continue;
+    s.ancestors.insert(more.begin(), more.end());
+    s.ancestor_list.assign(s.ancestors.begin(), s.ancestors.end());
+    std::sort(s.ancestor_list.begin(), s.ancestor_list.end(),
+              [](const EntityUid& a, const EntityUid& b) {
+                return a.packed() < b.packed();
+              });
+  }
+  store->base_ = std::move(base);
+  return std::shared_ptr<const Entities>(std::move(store));
+}
+
 const StoredEntity* Entities::Find(const EntityUid& uid) const {
   auto it = map_.find(uid);
-  return it == map_.end() ? nullptr : &it->second;
+  if (it != map_.end()) return &it->second;
+  // Only a derived store (WithEntities) has a base; for the others this is
+  // one predictable branch on a miss.
+  return base_ ? base_->Find(uid) : nullptr;
 }
 
 bool Entities::IsIn(const EntityUid& a, const EntityUid& b) const {
