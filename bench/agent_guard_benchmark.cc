@@ -8,7 +8,7 @@
 //   BM_EngineAuthorize Engine::Authorize (the snapshot lookup added)
 //   BM_GuardNoHooks    Guard::Authorize with no hooks, task or delegation
 //   BM_GuardedAuthorize  the whole guard: credential check (registry),
-//                      task context merged into the request context, and a
+//                      task record layered over the request context, and a
 //                      record per decision to a JsonlFileSink (a temp file)
 //
 // The guarded run puts the task under `context.agent_task`: the workloads'
@@ -31,7 +31,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "arbiter/arbiter.h"
-#include "src/agent/context_merge.h"
 #include "tools/workload.h"
 
 namespace {
@@ -232,20 +231,9 @@ void BM_GuardLogOnly(benchmark::State& state) {
     benchmark::DoNotOptimize(r.decision);
   });
 }
-// The context merge alone: the request's context plus the task record.
-void BM_ContextMerge(benchmark::State& state) {
-  Run(state, [&](Fixture& f, size_t i) {
-    const arbiter::Value task = f.task->record();
-    arbiter::internal::ContextBuffer buffer;
-    arbiter::Value v = buffer.Merge(f.w->requests[i].context,
-                                    {{arbiter::Symbol::Intern("agent_task"), &task}});
-    benchmark::DoNotOptimize(v);
-  });
-}
 BENCHMARK(BM_GuardTaskOnly)->Arg(10)->Arg(1000)->UseRealTime();
 BENCHMARK(BM_GuardCredentialOnly)->Arg(10)->Arg(1000)->UseRealTime();
 BENCHMARK(BM_GuardLogOnly)->Arg(10)->Arg(1000)->UseRealTime();
-BENCHMARK(BM_ContextMerge)->Arg(10)->UseRealTime();
 
 #define ARBITER_SIZES ->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->UseRealTime()
 BENCHMARK(BM_CoreAuthorize) ARBITER_SIZES;

@@ -273,6 +273,51 @@ TEST_CASE("agent guard: a caller cannot forge the task record", "[agent]") {
   CHECK(r.core.reasons[0] == "deploy-needs-approval");
 }
 
+// The guard reads a task's record through a per-thread cache; tasks used in
+// turn on one thread, a task changed between calls, and a task made where
+// a destroyed one was must each be seen as they are.
+TEST_CASE("agent guard: tasks used in turn on one thread see their own record",
+          "[agent]") {
+  Fixture f;
+  auto a = std::make_unique<Task>(Spec("task-a"));
+  Task b(Spec("task-b"));
+  const std::string cred_a = f.Issue("task-a", kWorker);
+  const std::string cred_b = f.Issue("task-b", kWorker);
+  const Request post = Req(kWorker, kHttpPost, kPublicDoc);
+  CHECK(f.guard.Authorize(post, In(a.get(), cred_a)).decision == Decision::kAllow);
+  CHECK(f.guard.Authorize(post, In(&b, cred_b)).decision == Decision::kAllow);
+  CHECK(f.guard.Authorize(Req(kWorker, kReadSecret, kSecretDoc), In(a.get(), cred_a))
+            .decision == Decision::kAllow);
+  CHECK(f.guard.Authorize(post, In(a.get(), cred_a)).decision == Decision::kDeny);
+  CHECK(f.guard.Authorize(post, In(&b, cred_b)).decision == Decision::kAllow);
+  CHECK(f.guard.Authorize(post, In(a.get(), cred_a)).decision == Decision::kDeny);
+  a = std::make_unique<Task>(Spec("task-a"));  // a fresh chain
+  CHECK(f.guard.Authorize(post, In(a.get(), cred_a)).decision == Decision::kAllow);
+  // The approval state changes the record without a call.
+  const Request deploy = Req(kWorker, kDeploy, kPublicDoc);
+  CHECK(f.guard.Authorize(deploy, In(&b, cred_b)).decision == Decision::kDeny);
+  b.SetApproval("approved");
+  CHECK(f.guard.Authorize(deploy, In(&b, cred_b)).decision == Decision::kAllow);
+}
+
+// A caller may layer its own fields with Request::context_overlay; the
+// guard's fields go over them, so the overlay cannot forge the task either.
+TEST_CASE("agent guard: a caller's context overlay cannot forge the task",
+          "[agent]") {
+  Fixture f;
+  Task task(Spec("task-1"));  // approval "none"
+  const std::string cred = f.Issue("task-1", kWorker);
+  const Value forged = Value::Record({{Symbol::Intern("approval"), Value::String("approved")}});
+  RecordFields overlay = {{Symbol::Intern("task"), forged}};
+  Request deploy = Req(kWorker, kDeploy, kPublicDoc);
+  deploy.context_overlay = &overlay;
+  CHECK(f.guard.Authorize(deploy, In(&task, cred)).decision == Decision::kDeny);
+  // Without a task, the caller's overlay is the request's own business.
+  GuardOptions o;
+  Guard bare(&f.engine, o);
+  CHECK(bare.Authorize(deploy).decision == Decision::kAllow);
+}
+
 TEST_CASE("agent guard: delegation never adds privilege", "[agent]") {
   Fixture f;
   Task task(Spec("task-1", 3, "approved"));

@@ -8,8 +8,10 @@
 //   built in:
 //
 //   - JsonlFileSink appends one JSON object per line to a file. Log() copies
-//     the record into a bounded queue and returns; a background thread
-//     formats and writes. It never waits for the disk: when the queue is
+//     the record into a bounded queue of preallocated fixed-size slots (no
+//     allocation and no formatting on the deciding thread, except for rare
+//     records too big for a slot) and returns; a background thread formats
+//     and writes. It never waits for the disk: when the queue is
 //     full the record is dropped and counted (dropped()). Close() (or the
 //     destructor) writes everything still queued.
 //   - MemorySink keeps the JSON lines in memory, for tests and demos.
@@ -98,7 +100,9 @@ struct DecisionRecord {
   EntityUid denied_principal;
   absl::Span<const std::string_view> policies;  // determining policy ids
   absl::Span<const PolicyError> errors;
-  std::chrono::nanoseconds latency{0};  // steady clock, the whole guarded call
+  // The whole guarded call, by absl::GetCurrentTimeNanos (a cycle-counter
+  // clock; see GuardOptions::clock).
+  std::chrono::nanoseconds latency{0};
   // The request-context fields chosen by GuardOptions::logged_context_fields
   // (none by default), sorted by key.
   absl::Span<const std::pair<Symbol, Value>> context;

@@ -34,7 +34,9 @@
 //
 //   The guard's context fields replace any request-context field of the same
 //   name, so a caller cannot forge `context.task`. When a policy set already
-//   uses those names for something else, choose others in GuardOptions.
+//   uses those names for something else, choose others in GuardOptions. They
+//   are passed as Request::context_overlay, so the caller's context record is
+//   shared, not copied; a caller's own overlay is kept beneath them.
 //
 // Thread-safety
 //   A Guard is immutable after construction; Authorize may be called from
@@ -65,11 +67,11 @@ struct GuardOptions {
   DecisionLogger* logger = nullptr;
   // "Now" for credential expiry and record timestamps; not owned. Default:
   // null, meaning Clock::System(). Read once per call, and only when a
-  // credential check or a log record needs it. With the system clock and a
-  // logger, "now" is the call's steady-clock start plus a per-thread offset
-  // (wall minus steady) re-read every second, so one clock read serves both
-  // the timestamp and the latency; a step of the wall clock then reaches
-  // timestamps and expiry checks up to a second late.
+  // credential check or a log record needs it. With the system clock, "now"
+  // is absl::GetCurrentTimeNanos() (the Unix time from the CPU's cycle
+  // counter, recalibrated against the kernel every few seconds, so a step of
+  // the wall clock reaches it within seconds), and with a logger that one
+  // reading is also the start of the record's latency.
   const Clock* clock = nullptr;
   // Context key of the task record. Default: "task".
   std::string task_key = "task";
@@ -135,6 +137,9 @@ class Guard {
   const GuardOptions& options() const { return options_; }
 
  private:
+  void BuildOverlay(const RecordFields* caller, const CallContext& call,
+                    RecordFields* out) const;
+
   const Engine* const engine_;
   const GuardOptions options_;
   const Clock* const clock_;

@@ -30,11 +30,14 @@
 // Thread-safety
 //   All methods may be called concurrently. The record is rebuilt (under the
 //   task's lock) only when the chain gains a new action or the approval
-//   changes; every other call reads the prebuilt record.
+//   changes; every other call reads the prebuilt record. The guard reads it
+//   through a per-thread cache revalidated by one atomic load, so a thread
+//   may keep the last record it read alive until its next guarded call.
 
 #ifndef ARBITER_TASK_H_
 #define ARBITER_TASK_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -94,9 +97,17 @@ class Task {
   std::vector<EntityUid> chain() const;
 
  private:
+  friend class Guard;
+  // The current record from the calling thread's cache, refreshed (under
+  // mu_) only when the record was rebuilt since. Valid until this thread
+  // reads another task's record.
+  const Value& CachedRecord() const;
   void RebuildLocked();
 
   const TaskSpec spec_;  // approval lives in approval_
+  const uint64_t serial_;  // unique per task, keys the thread caches
+  // INVARIANT: changes (under mu_) whenever record_ does.
+  std::atomic<uint64_t> version_{0};
   const Symbol k_id_, k_objective_, k_sensitivity_, k_approval_, k_chain_;
   mutable std::mutex mu_;
   std::string approval_;                  // guarded by mu_

@@ -9,10 +9,12 @@
 // after the decision, with what decided it.
 //
 // Cost: with no hooks, no task and no delegation the call is one
-// Engine::Authorize plus a few branches. Otherwise the extra work is one
-// clock read for "now", two steady-clock reads for the latency (only with a
-// logger), one credential probe, the task's prebuilt record, a context merge
-// into a recycled buffer, and the logger's copy into its queue.
+// Engine::Authorize plus a few branches. Otherwise the extra work is at most
+// two cycle-clock reads (the latency, whose first also gives "now"; only
+// with a logger), one credential probe, the task's prebuilt record and the
+// delegation's placed in a two-field overlay over the caller's context
+// (Request::context_overlay: the caller's record is shared, not copied),
+// and the logger's copy into its queue.
 
 #include "arbiter/guard.h"
 
@@ -21,7 +23,6 @@
 
 #include "absl/time/clock.h"
 
-#include "src/agent/context_merge.h"
 #include "src/agent/random.h"
 
 namespace arbiter {
@@ -83,9 +84,39 @@ void AppendUniqueErrors(const std::vector<PolicyError>& from,
 // Scratch for one hop of a delegation chain, reused by the thread.
 thread_local Response hop_response;
 thread_local Request hop_request;
+thread_local RecordFields hop_overlay;
 thread_local std::vector<std::pair<Symbol, Value>> logged_context;
 
+const Value& EmptyRecord() {
+  static const Value* const empty = new Value(Value::Record({}));
+  return *empty;
+}
+
 }  // namespace
+
+// The fields the guard layers over the request's context: the task record
+// and the delegation record (each copied as one Value, which shares its
+// payload), over the caller's own overlay if it has one. Sorted by key.
+void Guard::BuildOverlay(const RecordFields* caller, const CallContext& call,
+                         RecordFields* out) const {
+  out->clear();
+  std::pair<Symbol, Value> mine[2];
+  size_t n = 0;
+  if (call.task != nullptr) mine[n++] = {task_key_, call.task->CachedRecord()};
+  if (call.delegation != nullptr) {
+    mine[n++] = {delegation_key_, call.delegation->record()};
+  }
+  if (n == 2 && mine[1].first < mine[0].first) std::swap(mine[0], mine[1]);
+  size_t m = 0;
+  if (caller != nullptr) {
+    for (const auto& field : *caller) {
+      while (m < n && mine[m].first < field.first) out->push_back(std::move(mine[m++]));
+      if (m < n && mine[m].first == field.first) continue;  // the guard's wins
+      out->push_back(field);
+    }
+  }
+  while (m < n) out->push_back(std::move(mine[m++]));
+}
 
 std::string GuardResponse::DenyReason() const {
   DecisionRecord r;
@@ -194,33 +225,25 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->denied_principal = request.principal;
       }
     } else {
-      internal::ContextBuffer buffer;
-      // A thread's scratch request: a fresh Request would allocate its
-      // default empty context on every call. Its context is reset before
-      // the buffer is recycled (see the end of this block).
+      // A thread's scratch request and overlay: a fresh Request would
+      // allocate its default empty context, and a fresh vector its buffer,
+      // on every call. Both are reset before anything else can run on this
+      // thread (see the end of this block).
       Request& hop = hop_request;
       hop.action = request.action;
       hop.resource = request.resource;
-      {
-        const Value task_record = call.task != nullptr ? call.task->record() : Value();
-        const Value* task_value = call.task != nullptr ? &task_record : nullptr;
-        const Value* deleg_value =
-            call.delegation != nullptr ? &call.delegation->record() : nullptr;
-        if (task_value != nullptr && deleg_value != nullptr) {
-          const bool task_first = task_key_ < delegation_key_;
-          hop.context = buffer.Merge(
-              request.context,
-              {task_first ? std::pair{task_key_, task_value}
-                          : std::pair{delegation_key_, deleg_value},
-               task_first ? std::pair{delegation_key_, deleg_value}
-                          : std::pair{task_key_, task_value}});
-        } else if (task_value != nullptr) {
-          hop.context = buffer.Merge(request.context, {{task_key_, task_value}});
-        } else {
-          hop.context = buffer.Merge(request.context, {{delegation_key_, deleg_value}});
-        }
+      hop.context = request.context.is(ValueKind::kRecord) ? request.context
+                                                          : EmptyRecord();
+      BuildOverlay(request.context_overlay, call, &hop_overlay);
+      hop.context_overlay = &hop_overlay;
+      if (log_whole_context_ && logger != nullptr) {
+        // What the policies read: the caller's context with the overlay on
+        // top (Value::Record keeps the last of equal keys). Built only for
+        // a whole-context (replayable) log.
+        std::vector<std::pair<Symbol, Value>> fields(hop.context.as_record());
+        fields.insert(fields.end(), hop_overlay.begin(), hop_overlay.end());
+        evaluated_context = Value::Record(std::move(fields));
       }
-      if (log_whole_context_ && logger != nullptr) evaluated_context = hop.context;
       if (call.delegation == nullptr) {
         hop.principal = request.principal;
         arbiter::Authorize(*snap.policies, store, hop, &out->core,
@@ -260,7 +283,10 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->core.decision = out->decision;
         hop_response.Clear();
       }
-      hop.context = Value();  // release the buffer before it is recycled
+      // Drop the references now rather than at the thread's next call.
+      hop.context = Value();
+      hop.context_overlay = nullptr;
+      hop_overlay.clear();
     }
     if (out->decision == Decision::kAllow && call.task != nullptr) {
       call.task->RecordCall({request.principal, request.action, request.resource});
@@ -291,9 +317,11 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     rec.context = evaluated_context.as_record();
   } else if (!logged_fields_.empty() && request.context.is(ValueKind::kRecord)) {
     for (Symbol f : logged_fields_) {
-      if (const Value* v = request.context.FindField(f)) {
-        logged_context.emplace_back(f, *v);
-      }
+      const Value* v = request.context_overlay != nullptr
+                           ? FindRecordField(*request.context_overlay, f)
+                           : nullptr;
+      if (v == nullptr) v = request.context.FindField(f);
+      if (v != nullptr) logged_context.emplace_back(f, *v);
     }
     rec.context = logged_context;
   }

@@ -1,9 +1,12 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
-// JsonlFileSink: a ring of preallocated record slots under one mutex.
+// JsonlFileSink: a ring of preallocated fixed-size record slots
+// (CompactRecord) under one mutex.
 //
 // A producer takes the lock only to copy its record into the slot after the
-// last filled one; it never waits for the writer or the disk. The writer
+// last filled one (scalars, interned uids and a few short strings; nothing
+// is formatted or allocated on its side); it never waits for the writer or
+// the disk. The writer
 // takes the lock to learn how many slots are filled, releases it, formats
 // and writes those slots, then takes it again to free them.
 // INVARIANT: slots [head_, head_ + count_) (mod capacity) are filled; the

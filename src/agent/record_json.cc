@@ -8,6 +8,7 @@
 
 #include <ctime>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "arbiter/entities.h"
 #include "src/agent/random.h"
@@ -59,8 +60,20 @@ void AppendString(std::string_view s, std::string* out) {
   AppendJsonString(s, out);
 }
 
+// A uid as a JSON string, from a per-thread cache: the file sink's writer
+// formats the same few principals, actions and resources over and over, and
+// a uid's text never changes (Symbols are never freed or renamed).
 void AppendUid(const EntityUid& uid, std::string* out) {
-  AppendJsonString(uid.ToString(), out);
+  constexpr size_t kMaxCached = 1 << 14;
+  thread_local absl::flat_hash_map<uint64_t, std::string> cache;
+  auto it = cache.find(uid.packed());
+  if (it == cache.end()) {
+    if (cache.size() >= kMaxCached) cache.clear();
+    std::string json;
+    AppendJsonString(uid.ToString(), &json);
+    it = cache.emplace(uid.packed(), std::move(json)).first;
+  }
+  out->append(it->second);
 }
 
 void AppendOptionalString(std::string_view s, std::string* out) {
@@ -84,15 +97,35 @@ void AppendTimestamp(TimePoint t, std::string* out) {
     frac += 1000000;
     --secs;
   }
-  const std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                              tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec,
-                              static_cast<int>(frac));
-  out->append(buf, static_cast<size_t>(n));
+  // The date and time to the second change once a second, so each thread
+  // keeps the last one formatted.
+  struct Second {
+    bool set = false;
+    int64_t secs = 0;
+    char text[40];
+    size_t size = 0;
+  };
+  thread_local Second last;
+  if (!last.set || last.secs != secs) {
+    const std::time_t tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    const int n = std::snprintf(last.text, sizeof last.text,
+                                "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                                tm.tm_sec);
+    last.size = n > 0 ? static_cast<size_t>(n) : 0;
+    last.secs = secs;
+    last.set = true;
+  }
+  out->append(last.text, last.size);
+  char digits[7];
+  for (int i = 5; i >= 0; --i) {
+    digits[i] = static_cast<char>('0' + frac % 10);
+    frac /= 10;
+  }
+  digits[6] = 'Z';
+  out->append(digits, sizeof digits);
 }
 
 void AppendDecisionJson(const DecisionRecord& r, std::string* out) {

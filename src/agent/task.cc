@@ -8,9 +8,24 @@
 #include <utility>
 
 namespace arbiter {
+namespace {
+
+std::atomic<uint64_t> next_serial{1};
+
+// The last task record this thread read. Keyed by the task's serial (never
+// reused, unlike an address) and the record's version.
+struct RecordCache {
+  uint64_t serial = 0;
+  uint64_t version = 0;
+  Value record;
+};
+thread_local RecordCache record_cache;
+
+}  // namespace
 
 Task::Task(TaskSpec spec)
     : spec_(std::move(spec)),
+      serial_(next_serial.fetch_add(1, std::memory_order_relaxed)),
       k_id_(Symbol::Intern("id")),
       k_objective_(Symbol::Intern("objective")),
       k_sensitivity_(Symbol::Intern("sensitivity")),
@@ -32,6 +47,18 @@ void Task::RebuildLocked() {
       {k_approval_, Value::String(approval_)},
       {k_chain_, Value::Set(std::move(chain))},
   });
+  version_.fetch_add(1, std::memory_order_release);
+}
+
+const Value& Task::CachedRecord() const {
+  RecordCache& c = record_cache;
+  if (c.serial != serial_ || c.version != version_.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(mu_);
+    c.record = record_;
+    c.version = version_.load(std::memory_order_relaxed);
+    c.serial = serial_;
+  }
+  return c.record;
 }
 
 std::string Task::approval() const {
