@@ -28,6 +28,16 @@
 namespace arbiter {
 namespace {
 
+// Under the sanitizers (tests/sanitize builds with ARBITER_SANITIZED) the
+// quadratic every-prefix and every-deletion loops take every 7th cut: the
+// instrumented build runs many times slower, and neighbouring cuts exercise
+// the same parser paths. The plain build still takes every cut.
+#ifdef ARBITER_SANITIZED
+constexpr size_t kCutStep = 7;
+#else
+constexpr size_t kCutStep = 1;
+#endif
+
 using Catch::Contains;
 
 constexpr size_t kDeep = 100000;
@@ -169,7 +179,7 @@ TEST_CASE("malformed: every prefix of real policy files", "[malformed]") {
     REQUIRE(PolicySet::Parse(text).ok());
     std::vector<std::string> prefixes;
     size_t ok = 0;
-    for (size_t n = 0; n < text.size(); ++n) {
+    for (size_t n = 0; n < text.size(); n += kCutStep) {
       prefixes.push_back(text.substr(0, n));
       if (PolicySet::Parse(prefixes.back()).ok()) ++ok;
     }
@@ -177,15 +187,15 @@ TEST_CASE("malformed: every prefix of real policy files", "[malformed]") {
     // Some prefixes (the empty one, those ending after a `;`) are valid;
     // most are not.
     CHECK(ok >= 1);
-    CHECK(ok < text.size() / 2);
+    CHECK(ok < prefixes.size() / 2);
   }
 }
 
 TEST_CASE("malformed: every suffix and every one-byte deletion", "[malformed]") {
   std::string text(kEmbeddedPolicies);
   std::vector<std::string> inputs;
-  for (size_t n = 1; n < text.size(); ++n) inputs.push_back(text.substr(n));
-  for (size_t n = 0; n < text.size(); ++n) {
+  for (size_t n = 1; n < text.size(); n += kCutStep) inputs.push_back(text.substr(n));
+  for (size_t n = 0; n < text.size(); n += kCutStep) {
     inputs.push_back(text.substr(0, n) + text.substr(n + 1));
   }
   CheckAll(inputs);
@@ -630,7 +640,7 @@ TEST_CASE("malformed: every prefix and deletion of a schema, both formats",
     const std::string& text = texts[json];
     REQUIRE((json ? Schema::FromJson(text) : Schema::Parse(text)).ok());
     size_t ok = 0;
-    for (size_t n = 0; n < text.size(); ++n) {
+    for (size_t n = 0; n < text.size(); n += kCutStep) {
       std::string prefix = text.substr(0, n);
       CheckSchema(prefix, json);
       CheckSchema(text.substr(0, n) + text.substr(n + 1), json);
