@@ -98,6 +98,11 @@ struct StoredEntity {
 // An immutable entity store. Lookups are hash probes on interned uids.
 class Entities {
  public:
+  Entities() = default;
+  // Not copyable: the lookup table points into the store's own map.
+  Entities(const Entities&) = delete;
+  Entities& operator=(const Entities&) = delete;
+
   // Parses Cedar's entities JSON: an array of objects with `uid`, `attrs`,
   // `parents` and optional `tags`. Attribute values use Cedar's JSON value
   // format (`__entity` and `__extn` escapes included). Errors name the entity
@@ -132,6 +137,15 @@ class Entities {
   // The entity with this uid, or nullptr when it is not in the store.
   const StoredEntity* Find(const EntityUid& uid) const;
 
+  // A hint: starts loading the memory Find(uid) reads first, so that a
+  // caller about to look up several uids waits for their cache misses
+  // together rather than one after the other. No effect on results.
+  void Prefetch(const EntityUid& uid) const {
+#if defined(__GNUC__)
+    __builtin_prefetch(&lookup_[LookupHome(uid.packed())]);
+#endif
+  }
+
   // Cedar's `in` on two entities: true when `a == b` or `b` is an ancestor
   // of `a`. An entity missing from the store is only `in` itself.
   bool IsIn(const EntityUid& a, const EntityUid& b) const;
@@ -149,8 +163,31 @@ class Entities {
   const Entities* base() const { return base_.get(); }
 
  private:
+  // Fills lookup_ from map_; called once the map is final (the map never
+  // changes afterwards, so the pointers into it stay valid).
+  void BuildLookup();
+
   absl::flat_hash_map<EntityUid, StoredEntity> map_;
   std::shared_ptr<const Entities> base_;  // null except from WithEntities
+  // Find's probe table: open addressing on EntityUid::packed() with a
+  // Fibonacci hash, at most half full. Every decision looks up its three
+  // request entities and often a few more; a probe here is a multiply, a
+  // shift and usually one 16-byte read, where the hash map's own probe
+  // hashes, scans control bytes and then reads a wide slot.
+  struct LookupSlot {
+    uint64_t key;  // EntityUid::packed(); kNoEntity when empty
+    const StoredEntity* entity;
+  };
+  static constexpr uint64_t kNoEntity = ~uint64_t{0};
+  size_t LookupHome(uint64_t key) const {
+    // A shift by 64 is undefined; the one-slot table of a store that was
+    // never built (the default-constructed one) is probed at 0.
+    return lookup_shift_ >= 64
+               ? 0
+               : static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> lookup_shift_);
+  }
+  std::vector<LookupSlot> lookup_ = {LookupSlot{kNoEntity, nullptr}};
+  int lookup_shift_ = 64;  // 64 - log2(lookup_.size())
 };
 
 // Parses one Cedar JSON value (the attribute-value format: `__entity`,

@@ -329,6 +329,7 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
     EntityUid uid = s.uid;
     store->map_.emplace(uid, std::move(s));
   }
+  store->BuildLookup();
   return std::shared_ptr<const Entities>(std::move(store));
 }
 
@@ -387,12 +388,31 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::WithEntities(
               });
   }
   store->base_ = std::move(base);
+  store->BuildLookup();
   return std::shared_ptr<const Entities>(std::move(store));
 }
 
+void Entities::BuildLookup() {
+  int bits = 1;
+  while ((size_t{1} << bits) < map_.size() * 2) ++bits;
+  lookup_.assign(size_t{1} << bits, LookupSlot{kNoEntity, nullptr});
+  lookup_shift_ = 64 - bits;
+  const size_t mask = lookup_.size() - 1;
+  for (const auto& [uid, stored] : map_) {
+    size_t i = LookupHome(uid.packed());
+    while (lookup_[i].key != kNoEntity) i = (i + 1) & mask;
+    lookup_[i] = LookupSlot{uid.packed(), &stored};
+  }
+}
+
 const StoredEntity* Entities::Find(const EntityUid& uid) const {
-  auto it = map_.find(uid);
-  if (it != map_.end()) return &it->second;
+  const uint64_t key = uid.packed();
+  const size_t mask = lookup_.size() - 1;
+  for (size_t i = LookupHome(key);; i = (i + 1) & mask) {
+    const LookupSlot& s = lookup_[i];
+    if (s.key == key) return s.entity;
+    if (s.key == kNoEntity) break;
+  }
   // Only a derived store (WithEntities) has a base; for the others this is
   // one predictable branch on a miss.
   return base_ ? base_->Find(uid) : nullptr;

@@ -79,7 +79,7 @@ inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
 }  // namespace
 
 RunResult RunProgram(const Program& program, uint32_t entry,
-                     const Evaluator& eval) {
+                     const Evaluator& eval, ContextMemo& memo) {
   constexpr int kMax = Program::kMaxStack;
   const Value* stack[kMax];
   // Raw storage for computed results: slot i holds the value at stack[i].
@@ -90,6 +90,12 @@ RunResult RunProgram(const Program& program, uint32_t entry,
   // destroy.
   auto store = [&](int at, Value v) {
     stack[at] = new (results[at]) Value(std::move(v));
+  };
+
+  // A context field, through the memo when the instruction has a slot.
+  auto context_field = [&](const Instr& in) {
+    auto find = [&] { return eval.ContextField(SymbolOf(in.arg)); };
+    return in.b != 0 ? memo.Get(in.b - 1, find) : find();
   };
 
   const Instr* code = program.code();
@@ -112,7 +118,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Var var = static_cast<Var>(in.a);
         const Value* v;
         if (var == Var::kContext) {
-          v = eval.ContextField(SymbolOf(in.arg));
+          v = context_field(in);
         } else {
           const StoredEntity* e = eval.var_entity(var);
           if (e == nullptr) return RunResult::kBail;
@@ -145,7 +151,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
           if (!eval.request().context.is(ValueKind::kRecord)) {
             return RunResult::kBail;
           }
-          has = eval.ContextField(SymbolOf(in.arg)) != nullptr;
+          has = context_field(in) != nullptr;
         } else {
           const StoredEntity* e = eval.var_entity(var);
           has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
@@ -325,8 +331,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       }
       case Op::kExt: {
         const ExtFn fn = static_cast<ExtFn>(in.a);
-        const int n = static_cast<int>(in.arg);
-        if (n != ExtArity(fn)) return RunResult::kBail;
+        const int n = static_cast<int>(in.arg);  // the arity: see the compiler
         const Value* const* args = &stack[sp - n];
         if (fn == ExtFn::kIsInRange) {
           if (!args[0]->is(ValueKind::kIpAddr) || !args[1]->is(ValueKind::kIpAddr)) {
