@@ -251,53 +251,5 @@ TEST_CASE("program: a context overlay adds fields and wins on equal keys",
   CHECK(whole.reasons == std::vector<std::string_view>{"policy3"});
 }
 
-TEST_CASE("program: context fields are looked up once per decision, beyond the memo too",
-          "[program]") {
-  // 40 policies over 40 distinct fields: more fields than the memo has
-  // slots, so some reads go through the memo and the rest search the
-  // record each time. Every field is read twice per policy (`has`, then
-  // the value), a missing field must stay missing on the second read, and
-  // the answer must be the tree walker's.
-  constexpr int kFields = 40;
-  std::string text;
-  std::string context = "{";
-  for (int i = 0; i < kFields; ++i) {
-    const std::string f = "f" + std::to_string(i);
-    text += "permit(principal, action, resource) when { context has " + f +
-            " && context." + f + " == " + std::to_string(i) + " };\n";
-    if (i == 13) continue;  // missing: `has` is false
-    if (i > 0) context += ", ";
-    context += "\"" + f + "\": " + std::to_string(i == 7 ? 0 : i);
-  }
-  context += "}";
-  // Reads a field another policy found missing: an error, not a stale hit.
-  text += "permit(principal, action, resource) when { context.f13 == 13 };\n";
-  auto set = PolicySet::Parse(text);
-  REQUIRE(set.ok());
-  CHECK((*set)->program().context_slots() == internal::ContextMemo::kSlots);
-  CHECK((*set)->program().compiled_count() == kFields + 1);
-  Request r;
-  r.principal = EntityUid::Of("User", "alice");
-  r.action = EntityUid::Of("Action", "read");
-  r.resource = EntityUid::Of("Doc", "d1");
-  r.context = *ValueFromJson(context);
-  auto entities = Entities::FromJson("[]");
-  REQUIRE(entities.ok());
-  const Response indexed = Authorize(**set, **entities, r);
-  AuthorizeOptions scan;
-  scan.full_scan = true;
-  const Response scanned = Authorize(**set, **entities, r, scan);
-  std::vector<std::string_view> expected;
-  for (int i = 0; i < kFields; ++i) {
-    if (i != 7 && i != 13) expected.push_back((*set)->policy(i).id);
-  }
-  CHECK(indexed.reasons == expected);
-  CHECK(scanned.reasons == expected);
-  REQUIRE(indexed.errors.size() == 1);
-  CHECK(indexed.errors[0].policy_id == "policy40");
-  REQUIRE(scanned.errors.size() == 1);
-  CHECK(indexed.errors[0].message == scanned.errors[0].message);
-}
-
 }  // namespace
 }  // namespace arbiter

@@ -32,13 +32,12 @@ namespace {
 // walker decides and words any error.
 inline void Decide(const internal::Policy& p, const internal::Program* program,
                    uint32_t entry, internal::Evaluator& eval,
-                   internal::ContextMemo* memo, Response* response,
-                   bool* forbidden) {
+                   Response* response, bool* forbidden) {
   // Once a forbid is satisfied, permits are still evaluated: their errors
   // are part of the response, as in Cedar.
   int sat = -2;
   if (entry != internal::Program::kNotCompiled) {
-    const internal::RunResult r = internal::RunProgram(*program, entry, eval, *memo);
+    const internal::RunResult r = internal::RunProgram(*program, entry, eval);
     if (r != internal::RunResult::kBail) sat = static_cast<int>(r);
   }
   if (sat == -2) sat = eval.ConditionsHold(p);
@@ -75,8 +74,8 @@ void Authorize(const PolicySet& policies, const Entities& entities,
       const internal::Policy& p = policies.policy(i);
       // The reference algorithm: the tree walker on every policy.
       if (eval.ScopeMatches(p)) {
-        Decide(p, nullptr, internal::Program::kNotCompiled, eval, nullptr,
-               response, &forbidden);
+        Decide(p, nullptr, internal::Program::kNotCompiled, eval, response,
+               &forbidden);
       }
     }
   } else {
@@ -87,10 +86,9 @@ void Authorize(const PolicySet& policies, const Entities& entities,
                                  eval.action_entity(), eval.resource_entity(),
                                  &candidates);
     const internal::Program& program = policies.program();
-    internal::ContextMemo memo(program.context_slots());
     for (uint32_t i : candidates) {
-      Decide(policies.policy(i), &program, program.entry(i), eval, &memo,
-             response, &forbidden);
+      Decide(policies.policy(i), &program, program.entry(i), eval, response,
+             &forbidden);
     }
   }
   response->decision =

@@ -36,10 +36,9 @@ namespace arbiter::internal {
 enum class Op : uint8_t {
   kPushVar,      // a: Var
   kPushLit,      // arg: literal index
-  kVarAttr,      // a: Var, arg: Symbol id, b: context memo slot + 1 (0:
-                 // none). `principal.x`, `context.x`, ...
+  kVarAttr,      // a: Var, arg: Symbol id. `principal.x`, `context.x`, ...
   kAttr,         // arg: Symbol id. pops entity/record, pushes its attribute
-  kVarHas,       // a: Var, arg: Symbol id, b: as kVarAttr. `context has x`
+  kVarHas,       // a: Var, arg: Symbol id. `context has x`, ...
   kHas,          // arg: Symbol id
   kEq,           // pops b, a; pushes a == b
   kNe,
@@ -74,41 +73,10 @@ enum class Op : uint8_t {
 struct Instr {
   Op op;
   uint8_t a = 0;
-  uint16_t b = 0;
+  uint16_t unused = 0;
   uint32_t arg = 0;
 };
 static_assert(sizeof(Instr) == 8);
-
-// One decision's memo of the context fields compiled code has read. Most
-// policies test a few context fields and many policies test the same ones
-// (`context.approval_state`, `context.now`), so each distinct field read by
-// the policy set gets a slot at compile time and the record is searched
-// once per field per decision rather than once per read. Lives on the
-// authorizer's stack; only the slots the program uses are reset.
-class ContextMemo {
- public:
-  static constexpr int kSlots = 32;
-
-  explicit ContextMemo(int used) {
-    for (int i = 0; i < used; ++i) slots_[i] = Unknown();
-  }
-  // The field behind slot `i`: `find()` on the first read, the memo after.
-  template <typename Find>
-  const Value* Get(int i, Find find) {
-    const Value* v = slots_[i];
-    if (v == Unknown()) v = slots_[i] = find();
-    return v;
-  }
-
- private:
-  // A sentinel address, distinct from every Value and from nullptr (a
-  // field the context lacks).
-  static const Value* Unknown() {
-    static const Value unknown;
-    return &unknown;
-  }
-  const Value* slots_[kSlots];
-};
 
 // The result of running a policy's program.
 enum class RunResult : int { kNotSatisfied = 0, kSatisfied = 1, kBail = 2 };
@@ -132,12 +100,9 @@ class Program {
   const LikePattern& pattern(uint32_t i) const { return patterns_[i]; }
 
   size_t compiled_count() const;
-  // How many ContextMemo slots the code uses (at most ContextMemo::kSlots).
-  int context_slots() const { return context_slots_; }
 
  private:
   std::vector<uint32_t> entries_;
-  int context_slots_ = 0;
   std::vector<Instr> code_;
   std::vector<Value> literals_;  // never resized after construction
   std::vector<LikePattern> patterns_;
@@ -146,11 +111,10 @@ class Program {
 class Evaluator;
 
 // Runs policy code starting at `entry` (a Program::entry) against the
-// request state held by `eval`, with `memo` holding this decision's context
-// reads. Never allocates; kBail means "ask the tree walker" (see the top of
-// this file).
+// request state held by `eval`. Never allocates; kBail means "ask the tree
+// walker" (see the top of this file).
 RunResult RunProgram(const Program& program, uint32_t entry,
-                     const Evaluator& eval, ContextMemo& memo);
+                     const Evaluator& eval);
 
 }  // namespace arbiter::internal
 

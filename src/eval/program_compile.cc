@@ -21,8 +21,6 @@ class Compiler {
            std::vector<LikePattern>* patterns)
       : code_(*code), literals_(*literals), patterns_(*patterns) {}
 
-  int context_slots() const { return static_cast<int>(context_slots_.size()); }
-
   // Appends one policy's code; false (and nothing appended) when some part
   // of it cannot be compiled.
   bool CompilePolicy(const Policy& p) {
@@ -49,18 +47,6 @@ class Compiler {
  private:
   void Push(Op op, uint8_t a = 0, uint32_t arg = 0) {
     code_.push_back(Instr{op, a, 0, arg});
-  }
-  // `principal.x`, `context has x` and the like; context fields get a memo
-  // slot while slots last (the rest are searched on every read).
-  void PushVarField(Op op, Var var, Symbol attr) {
-    Push(op, static_cast<uint8_t>(var), attr.id());
-    if (var != Var::kContext) return;
-    auto it = std::find(context_slots_.begin(), context_slots_.end(), attr);
-    if (it == context_slots_.end()) {
-      if (context_slots_.size() == ContextMemo::kSlots) return;
-      it = context_slots_.insert(context_slots_.end(), attr);
-    }
-    code_.back().b = static_cast<uint16_t>(it - context_slots_.begin() + 1);
   }
   uint32_t Here() const { return static_cast<uint32_t>(code_.size()); }
   void PatchTarget(uint32_t at) { code_[at].arg = Here(); }
@@ -129,7 +115,7 @@ class Compiler {
         return true;
       case ExprKind::kHas:
         if (IsEntityVar(*e.children[0])) {
-          PushVarField(Op::kVarHas, e.children[0]->var, e.attr);
+          Push(Op::kVarHas, static_cast<uint8_t>(e.children[0]->var), e.attr.id());
           return Grow();
         }
         if (!Emit(*e.children[0])) return false;
@@ -137,7 +123,7 @@ class Compiler {
         return true;
       case ExprKind::kGetAttr:
         if (IsEntityVar(*e.children[0])) {
-          PushVarField(Op::kVarAttr, e.children[0]->var, e.attr);
+          Push(Op::kVarAttr, static_cast<uint8_t>(e.children[0]->var), e.attr.id());
           return Grow();
         }
         if (!Emit(*e.children[0])) return false;
@@ -230,7 +216,6 @@ class Compiler {
   std::vector<Value>& literals_;
   std::vector<LikePattern>& patterns_;
   int depth_ = 0;
-  std::vector<Symbol> context_slots_;  // memo slot i - 1 reads this field
 };
 
 }  // namespace
@@ -242,7 +227,6 @@ Program::Program(const std::vector<std::shared_ptr<const Policy>>& policies) {
     const uint32_t start = static_cast<uint32_t>(code_.size());
     if (compiler.CompilePolicy(*policies[i])) entries_[i] = start;
   }
-  context_slots_ = compiler.context_slots();
   code_.shrink_to_fit();
   literals_.shrink_to_fit();
 }

@@ -79,7 +79,7 @@ inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
 }  // namespace
 
 RunResult RunProgram(const Program& program, uint32_t entry,
-                     const Evaluator& eval, ContextMemo& memo) {
+                     const Evaluator& eval) {
   constexpr int kMax = Program::kMaxStack;
   const Value* stack[kMax];
   // Raw storage for computed results: slot i holds the value at stack[i].
@@ -90,12 +90,6 @@ RunResult RunProgram(const Program& program, uint32_t entry,
   // destroy.
   auto store = [&](int at, Value v) {
     stack[at] = new (results[at]) Value(std::move(v));
-  };
-
-  // A context field, through the memo when the instruction has a slot.
-  auto context_field = [&](const Instr& in) {
-    auto find = [&] { return eval.ContextField(SymbolOf(in.arg)); };
-    return in.b != 0 ? memo.Get(in.b - 1, find) : find();
   };
 
   const Instr* code = program.code();
@@ -118,7 +112,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Var var = static_cast<Var>(in.a);
         const Value* v;
         if (var == Var::kContext) {
-          v = context_field(in);
+          v = eval.ContextField(SymbolOf(in.arg));
         } else {
           const StoredEntity* e = eval.var_entity(var);
           if (e == nullptr) return RunResult::kBail;
@@ -151,7 +145,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
           if (!eval.request().context.is(ValueKind::kRecord)) {
             return RunResult::kBail;
           }
-          has = context_field(in) != nullptr;
+          has = eval.ContextField(SymbolOf(in.arg)) != nullptr;
         } else {
           const StoredEntity* e = eval.var_entity(var);
           has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
