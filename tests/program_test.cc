@@ -251,5 +251,20 @@ TEST_CASE("program: a context overlay adds fields and wins on equal keys",
   CHECK(whole.reasons == std::vector<std::string_view>{"policy3"});
 }
 
+TEST_CASE("EffectiveContext lays the overlay over the context", "[program]") {
+  Request r;
+  r.context = *ValueFromJson(R"({"a": 1, "b": 2})");
+  // No overlay: the context itself.
+  CHECK(EffectiveContext(r) == r.context);
+  RecordFields overlay{{Symbol::Intern("b"), Value::Long(20)},
+                       {Symbol::Intern("c"), Value::Long(30)}};
+  r.context_overlay = &overlay;
+  CHECK(EffectiveContext(r) == *ValueFromJson(R"({"a": 1, "b": 20, "c": 30})"));
+  // A context that is not a record is returned as is (policies reading it
+  // raise the type error the evaluator words).
+  r.context = Value::Long(5);
+  CHECK(EffectiveContext(r) == Value::Long(5));
+}
+
 }  // namespace
 }  // namespace arbiter

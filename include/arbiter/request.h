@@ -43,6 +43,15 @@ struct Request {
   const RecordFields* context_overlay = nullptr;
 };
 
+// The context the policies of `request` read: `context` with
+// `context_overlay` laid over it, an overlay field replacing a context
+// field of the same key. Without an overlay, or when `context` is not a
+// record, this is `context` itself (a cheap copy: values share their
+// data). With one, a new record is built, so this is for the rare reader
+// of the whole context (a replayable log, `context == {...}`), not for
+// reading single fields.
+Value EffectiveContext(const Request& request);
+
 enum class Decision { kDeny, kAllow };
 
 // "allow" or "deny".

@@ -212,18 +212,22 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     }
   }
 
+  // One decision for the acting principal alone (no delegation chain): a
+  // deny is its own, at hop 0.
+  auto decide_alone = [&](const Request& r) {
+    arbiter::Authorize(*snap.policies, store, r, &out->core, options_.authorize);
+    out->decision = out->core.decision;
+    if (out->decision == Decision::kDeny) {
+      out->deny_kind = DenyKind::kPolicy;
+      out->denied_hop = 0;
+      out->denied_principal = request.principal;
+    }
+  };
   if (checked_ok && resolved == nullptr) {
     out->deny_kind = DenyKind::kUnclassified;
   } else if (checked_ok) {
     if (call.task == nullptr && call.delegation == nullptr) {
-      arbiter::Authorize(*snap.policies, store, request, &out->core,
-                         options_.authorize);
-      out->decision = out->core.decision;
-      if (out->decision == Decision::kDeny) {
-        out->deny_kind = DenyKind::kPolicy;
-        out->denied_hop = 0;
-        out->denied_principal = request.principal;
-      }
+      decide_alone(request);
     } else {
       // A thread's scratch request and overlay: a fresh Request would
       // allocate its default empty context, and a fresh vector its buffer,
@@ -236,24 +240,14 @@ void Guard::Authorize(const Request& request, const CallContext& call,
                                                           : EmptyRecord();
       BuildOverlay(request.context_overlay, call, &hop_overlay);
       hop.context_overlay = &hop_overlay;
+      // What the policies read, built only for a whole-context
+      // (replayable) log.
       if (log_whole_context_ && logger != nullptr) {
-        // What the policies read: the caller's context with the overlay on
-        // top (Value::Record keeps the last of equal keys). Built only for
-        // a whole-context (replayable) log.
-        std::vector<std::pair<Symbol, Value>> fields(hop.context.as_record());
-        fields.insert(fields.end(), hop_overlay.begin(), hop_overlay.end());
-        evaluated_context = Value::Record(std::move(fields));
+        evaluated_context = EffectiveContext(hop);
       }
       if (call.delegation == nullptr) {
         hop.principal = request.principal;
-        arbiter::Authorize(*snap.policies, store, hop, &out->core,
-                           options_.authorize);
-        out->decision = out->core.decision;
-        if (out->decision == Decision::kDeny) {
-          out->deny_kind = DenyKind::kPolicy;
-          out->denied_hop = 0;
-          out->denied_principal = request.principal;
-        }
+        decide_alone(hop);
       } else {
         // The acting principal first, then the chain from its origin: a
         // forbid that applies to everyone is reported as the acting

@@ -14,25 +14,36 @@
 namespace arbiter::internal {
 namespace {
 
-void AddValue(const Value& root, Symbol type, absl::flat_hash_set<EntityUid>* out) {
-  std::vector<const Value*> stack{&root};
-  while (!stack.empty()) {
-    const Value* v = stack.back();
-    stack.pop_back();
+// Calls `f` with every uid of type `type` inside `root` (sets and records
+// included), walking with `stack`, which the caller may reuse.
+template <typename F>
+void ForEachUidOfType(const Value& root, Symbol type,
+                      std::vector<const Value*>* stack, F f) {
+  stack->clear();
+  stack->push_back(&root);
+  while (!stack->empty()) {
+    const Value* v = stack->back();
+    stack->pop_back();
     switch (v->kind()) {
       case ValueKind::kEntity:
-        if (v->as_entity().type == type) out->insert(v->as_entity());
+        if (v->as_entity().type == type) f(v->as_entity());
         break;
       case ValueKind::kSet:
-        for (const Value& e : v->as_set()) stack.push_back(&e);
+        for (const Value& e : v->as_set()) stack->push_back(&e);
         break;
       case ValueKind::kRecord:
-        for (const auto& [k, e] : v->as_record()) stack.push_back(&e);
+        for (const auto& [k, e] : v->as_record()) stack->push_back(&e);
         break;
       default:
         break;
     }
   }
+}
+
+void AddValue(const Value& root, Symbol type, absl::flat_hash_set<EntityUid>* out) {
+  std::vector<const Value*> stack;
+  ForEachUidOfType(root, type, &stack,
+                   [out](const EntityUid& uid) { out->insert(uid); });
 }
 
 void AddScope(const ScopeConstraint& c, Symbol type,
@@ -81,25 +92,8 @@ void CollectUidsOfType(const Value& root, Symbol type,
                        std::vector<EntityUid>* out) {
   // On every permitted-tools call: a reused stack, no allocation once warm.
   thread_local std::vector<const Value*> stack;
-  stack.clear();
-  stack.push_back(&root);
-  while (!stack.empty()) {
-    const Value* v = stack.back();
-    stack.pop_back();
-    switch (v->kind()) {
-      case ValueKind::kEntity:
-        if (v->as_entity().type == type) out->push_back(v->as_entity());
-        break;
-      case ValueKind::kSet:
-        for (const Value& e : v->as_set()) stack.push_back(&e);
-        break;
-      case ValueKind::kRecord:
-        for (const auto& [k, e] : v->as_record()) stack.push_back(&e);
-        break;
-      default:
-        break;
-    }
-  }
+  ForEachUidOfType(root, type, &stack,
+                   [out](const EntityUid& uid) { out->push_back(uid); });
 }
 
 }  // namespace arbiter::internal

@@ -220,6 +220,53 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
   return Build(std::move(entities));
 }
 
+namespace {
+
+// Equal string attribute values share one allocation. Entities repeat a
+// few strings (classifications, environments, states) thousands of times;
+// one shared copy of each stays in the cache while a decision compares it,
+// where thousands of copies would each be a miss. Values are immutable, so
+// sharing is invisible. Only top-level attribute and tag values: nested
+// sets and records would have to be rebuilt.
+void ShareEqualStrings(std::vector<StoredEntity>* stored) {
+  // Keys view the strings the mapped Values own (they never move).
+  absl::flat_hash_map<std::string_view, Value> canonical;
+  auto share = [&canonical](RecordFields& fields) {
+    for (auto& [key, v] : fields) {
+      if (!v.is(ValueKind::kString)) continue;
+      auto [it, inserted] = canonical.try_emplace(v.as_string(), v);
+      if (!inserted) v = it->second;
+    }
+  };
+  for (StoredEntity& s : *stored) {
+    share(s.attrs);
+    share(s.tags);
+  }
+}
+
+// Reallocates each entity's ancestors and attributes one entity after the
+// other. A decision reads, of each request entity, its ancestors (the index)
+// and its attributes (the conditions); allocated this way they sit next to
+// each other, where parsing had left the attributes among the JSON's own
+// allocations. Every new buffer is made before any old one is freed, so
+// that no freed hole is reused between them.
+void PackDecisionData(std::vector<StoredEntity>* stored) {
+  std::vector<std::vector<EntityUid>> ancestors;
+  std::vector<RecordFields> attrs;
+  ancestors.reserve(stored->size());
+  attrs.reserve(stored->size());
+  for (const StoredEntity& s : *stored) {
+    ancestors.emplace_back(s.ancestor_list);
+    attrs.emplace_back(s.attrs);
+  }
+  for (size_t k = 0; k < stored->size(); ++k) {
+    (*stored)[k].ancestor_list.swap(ancestors[k]);
+    (*stored)[k].attrs.swap(attrs[k]);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
     std::vector<Entity> entities) {
   // Collect, rejecting conflicting duplicates. `given[k]` is the index in
@@ -322,6 +369,9 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::Build(
                 return a.packed() < b.packed();
               });
   }
+
+  ShareEqualStrings(&stored);
+  PackDecisionData(&stored);
 
   auto store = std::make_shared<Entities>();
   store->map_.reserve(n);

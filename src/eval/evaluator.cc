@@ -160,15 +160,11 @@ const absl::Status& Evaluator::error() const {
 }
 
 const Value* Evaluator::Context() {
-  if (request_.context_overlay == nullptr) return &request_.context;
-  if (!merged_context_.has_value()) {
-    if (!request_.context.is(ValueKind::kRecord)) return &request_.context;
-    // Value::Record keeps the last of equal keys: the overlay goes second.
-    std::vector<std::pair<Symbol, Value>> fields(request_.context.as_record());
-    fields.insert(fields.end(), request_.context_overlay->begin(),
-                  request_.context_overlay->end());
-    merged_context_ = Value::Record(std::move(fields));
+  if (request_.context_overlay == nullptr ||
+      !request_.context.is(ValueKind::kRecord)) {
+    return &request_.context;
   }
+  if (!merged_context_.has_value()) merged_context_ = EffectiveContext(request_);
   return &*merged_context_;
 }
 
