@@ -22,14 +22,9 @@ namespace {
 
 using testing::TempBundle;
 
-constexpr char kEntities[] = R"([
-  {"uid": {"type": "Action", "id": "read_tools"}, "attrs": {}, "parents": []},
-  {"uid": {"type": "Action", "id": "write_tools"}, "attrs": {}, "parents": []}
-])";
-constexpr char kYaml[] =
-    "policies: p.cedar\nentities: e.json\ntools:\n  rules:\n"
-    "    - match: '^read\\.'\n      actions: [read_tools]\n"
-    "    - match: '^write\\.'\n      actions: [write_tools]\n";
+using testing::kReadWriteToolEntities;
+const std::string kYaml =
+    std::string("policies: p.cedar\nentities: e.json\n") + testing::kReadWriteToolRules;
 
 // Version A allows read tools (one policy); version B forbids them (two
 // policies, the forbid second). A torn answer would mix them.
@@ -48,7 +43,7 @@ Request Req() {
 
 TEST_CASE("reload: concurrent decisions see whole bundles", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p.cedar", kPoliciesA);
   t.Write("arbiter.yaml", kYaml);
   auto m = BundleManager::Open(t.Path("arbiter.yaml"));
@@ -119,7 +114,7 @@ TEST_CASE("reload: concurrent decisions see whole bundles", "[bundle_reload]") {
 
 TEST_CASE("reload: the log records the new revision from the first call", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p.cedar", kPoliciesA);
   t.Write("arbiter.yaml", kYaml);
   MemorySink sink;
@@ -144,12 +139,12 @@ TEST_CASE("reload: the log records the new revision from the first call", "[bund
 
 TEST_CASE("reload: log and credential settings cannot change", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p.cedar", kPoliciesA);
   t.Write("arbiter.yaml", kYaml);
   auto m = BundleManager::Open(t.Path("arbiter.yaml"));
   REQUIRE(m.ok());
-  t.Write("arbiter.yaml", std::string(kYaml) + "credentials:\n  required: true\n");
+  t.Write("arbiter.yaml", kYaml + "credentials:\n  required: true\n");
   absl::Status s = (*m)->Reload();
   CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
   CHECK_FALSE((*m)->current()->credentials().required);
@@ -157,7 +152,7 @@ TEST_CASE("reload: log and credential settings cannot change", "[bundle_reload]"
 
 TEST_CASE("reload: the watcher reloads changed files", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p.cedar", kPoliciesA);
   t.Write("arbiter.yaml", kYaml);
   BundleManagerOptions o;

@@ -14,6 +14,18 @@
 
 namespace arbiter::testing {
 
+// Two tool groups as action entities, and `tools.rules` (YAML) that put
+// `read.*` tools in the first and `write.*` tools in the second: the bundle
+// shape the reload and replay tests share.
+inline constexpr char kReadWriteToolEntities[] = R"([
+  {"uid": {"type": "Action", "id": "read_tools"}, "attrs": {}, "parents": []},
+  {"uid": {"type": "Action", "id": "write_tools"}, "attrs": {}, "parents": []}
+])";
+inline constexpr char kReadWriteToolRules[] =
+    "tools:\n  rules:\n"
+    "    - match: '^read\\.'\n      actions: [read_tools]\n"
+    "    - match: '^write\\.'\n      actions: [write_tools]\n";
+
 class TempBundle {
  public:
   TempBundle() {

@@ -19,20 +19,11 @@ namespace {
 
 using testing::TempBundle;
 
-constexpr char kEntities[] = R"([
-  {"uid": {"type": "Action", "id": "read_tools"}, "attrs": {}, "parents": []},
-  {"uid": {"type": "Action", "id": "write_tools"}, "attrs": {}, "parents": []}
-])";
-constexpr char kRulesV1[] =
-    "tools:\n  rules:\n"
-    "    - match: '^read\\.'\n      actions: [read_tools]\n"
-    "    - match: '^write\\.'\n      actions: [write_tools]\n"
-    "    - match: '^exp\\.'\n      actions: [read_tools]\n";
+using testing::kReadWriteToolEntities;
+const std::string kRulesV1 = std::string(testing::kReadWriteToolRules) +
+                             "    - match: '^exp\\.'\n      actions: [read_tools]\n";
 // The candidate no longer classifies experimental tools.
-constexpr char kRulesV2[] =
-    "tools:\n  rules:\n"
-    "    - match: '^read\\.'\n      actions: [read_tools]\n"
-    "    - match: '^write\\.'\n      actions: [write_tools]\n";
+const std::string kRulesV2 = testing::kReadWriteToolRules;
 constexpr char kLog[] = "decision_log:\n  sink: none\n  context_fields: ['*']\n";
 constexpr char kPoliciesV1[] =
     "permit (principal, action in Action::\"read_tools\", resource);\n"
@@ -105,7 +96,7 @@ std::string Join(const std::vector<std::string>& lines) {
 
 TEST_CASE("replay: finds exactly the decisions a change alters", "[replay]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p1.cedar", kPoliciesV1);
   t.Write("p2.cedar", kPoliciesV2);
   const std::string v1 = t.Write("v1.yaml", std::string("policies: p1.cedar\nentities: e.json\n") + kRulesV1 + kLog);
@@ -163,7 +154,7 @@ TEST_CASE("replay: finds exactly the decisions a change alters", "[replay]") {
 
 TEST_CASE("replay: the logged context includes the task the guard added", "[replay]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p1.cedar", kPoliciesV1);
   // The candidate forbids a read once the task has called a write tool.
   t.Write("p3.cedar", std::string(kPoliciesV1) +
@@ -198,7 +189,7 @@ TEST_CASE("replay: the logged context includes the task the guard added", "[repl
 
 TEST_CASE("replay: bad lines are reported by number and skipped", "[replay]") {
   TempBundle t;
-  t.Write("e.json", kEntities);
+  t.Write("e.json", kReadWriteToolEntities);
   t.Write("p1.cedar", kPoliciesV1);
   const std::string v1 = t.Write("v1.yaml", std::string("policies: p1.cedar\nentities: e.json\n") + kRulesV1 + kLog);
   std::vector<Call> calls = Calls();
