@@ -506,5 +506,49 @@ TEST_CASE("entities: shared sample data loads", "[entities]") {
 }
 #endif
 
+TEST_CASE("entities: lookups, and equal strings stored once", "[entities]") {
+  auto store = Entities::FromJson(R"([
+    {"uid": {"type": "Doc", "id": "a"}, "attrs": {"class": "secret", "owner": "ann"},
+     "parents": [{"type": "Folder", "id": "f"}]},
+    {"uid": {"type": "Doc", "id": "b"}, "attrs": {"class": "secret", "owner": "bob"},
+     "parents": [{"type": "Folder", "id": "f"}], "tags": {"class": "secret"}},
+    {"uid": {"type": "Folder", "id": "f"}, "attrs": {}, "parents": []}
+  ])");
+  REQUIRE(store.ok());
+  const Entities& e = **store;
+  const StoredEntity* a = e.Find(EntityUid::Of("Doc", "a"));
+  const StoredEntity* b = e.Find(EntityUid::Of("Doc", "b"));
+  REQUIRE(a != nullptr);
+  REQUIRE(b != nullptr);
+  CHECK(e.Find(EntityUid::Of("Doc", "c")) == nullptr);
+  CHECK(e.Find(EntityUid::Of("Folder", "a")) == nullptr);  // same id, other type
+  CHECK(e.IsIn(EntityUid::Of("Doc", "a"), EntityUid::Of("Folder", "f")));
+  const Symbol cls = Symbol::Intern("class");
+  const Symbol owner = Symbol::Intern("owner");
+  // Equal values share one string; different ones do not, and each entity
+  // still reads its own.
+  CHECK(&a->FindAttr(cls)->as_string() == &b->FindAttr(cls)->as_string());
+  CHECK(&b->FindTag(cls)->as_string() == &a->FindAttr(cls)->as_string());
+  CHECK(a->FindAttr(owner)->as_string() == "ann");
+  CHECK(b->FindAttr(owner)->as_string() == "bob");
+  // Every uid of a larger store is found (probe collisions included).
+  std::string json = "[";
+  for (int i = 0; i < 5000; ++i) {
+    if (i > 0) json += ",";
+    json += R"({"uid": {"type": "U", "id": "u)" + std::to_string(i) +
+            R"("}, "attrs": {"n": )" + std::to_string(i) + R"(}, "parents": []})";
+  }
+  json += "]";
+  auto many = Entities::FromJson(json);
+  REQUIRE(many.ok());
+  for (int i = 0; i < 5000; ++i) {
+    const StoredEntity* u = (*many)->Find(EntityUid::Of("U", "u" + std::to_string(i)));
+    REQUIRE(u != nullptr);
+    CHECK(u->FindAttr(Symbol::Intern("n"))->as_long() == i);
+  }
+  CHECK((*many)->Find(EntityUid::Of("U", "u5000")) == nullptr);
+  CHECK(Entities::Empty()->Find(EntityUid::Of("U", "u1")) == nullptr);
+}
+
 }  // namespace
 }  // namespace arbiter
