@@ -114,10 +114,12 @@ Evaluator::Evaluator(const Entities& entities, const Request& request)
   // Nearly every decision reads context fields; the record's first lines
   // are where a scan for any of them starts.
   if (request.context.is(ValueKind::kRecord)) {
-    const char* fields =
-        reinterpret_cast<const char*>(request.context.as_record().data());
-    __builtin_prefetch(fields);
-    __builtin_prefetch(fields + 64);
+    const RecordFields& fields = request.context.as_record();
+    // No pointer past the fields (an empty vector's data() may be null).
+    if (!fields.empty()) __builtin_prefetch(fields.data());
+    if (fields.size() * sizeof(fields[0]) > 64) {
+      __builtin_prefetch(reinterpret_cast<const char*>(fields.data()) + 64);
+    }
   }
 #endif
 }
