@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <chrono>
 
-
 #include "src/agent/random.h"
 
 namespace arbiter {
