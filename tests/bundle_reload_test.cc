@@ -41,11 +41,17 @@ Request Req() {
   return r;
 }
 
-TEST_CASE("reload: concurrent decisions see whole bundles", "[bundle_reload]") {
-  TempBundle t;
+// The bundle every test starts from: version A's policies with the tool
+// rules and entities above.
+void WriteVersionA(TempBundle& t) {
   t.Write("e.json", kReadWriteToolEntities);
   t.Write("p.cedar", kPoliciesA);
   t.Write("arbiter.yaml", kYaml);
+}
+
+TEST_CASE("reload: concurrent decisions see whole bundles", "[bundle_reload]") {
+  TempBundle t;
+  WriteVersionA(t);
   auto m = BundleManager::Open(t.Path("arbiter.yaml"));
   REQUIRE(m.ok());
   BundleManager& manager = **m;
@@ -114,9 +120,7 @@ TEST_CASE("reload: concurrent decisions see whole bundles", "[bundle_reload]") {
 
 TEST_CASE("reload: the log records the new revision from the first call", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kReadWriteToolEntities);
-  t.Write("p.cedar", kPoliciesA);
-  t.Write("arbiter.yaml", kYaml);
+  WriteVersionA(t);
   MemorySink sink;
   BundleManagerOptions o;
   o.logger = &sink;
@@ -139,9 +143,7 @@ TEST_CASE("reload: the log records the new revision from the first call", "[bund
 
 TEST_CASE("reload: log and credential settings cannot change", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kReadWriteToolEntities);
-  t.Write("p.cedar", kPoliciesA);
-  t.Write("arbiter.yaml", kYaml);
+  WriteVersionA(t);
   auto m = BundleManager::Open(t.Path("arbiter.yaml"));
   REQUIRE(m.ok());
   t.Write("arbiter.yaml", kYaml + "credentials:\n  required: true\n");
@@ -152,9 +154,7 @@ TEST_CASE("reload: log and credential settings cannot change", "[bundle_reload]"
 
 TEST_CASE("reload: the watcher reloads changed files", "[bundle_reload]") {
   TempBundle t;
-  t.Write("e.json", kReadWriteToolEntities);
-  t.Write("p.cedar", kPoliciesA);
-  t.Write("arbiter.yaml", kYaml);
+  WriteVersionA(t);
   BundleManagerOptions o;
   o.watch = true;
   o.poll_interval = std::chrono::milliseconds(10);
