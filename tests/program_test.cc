@@ -55,13 +55,13 @@ struct Outcome {
   Response indexed, scanned;
 };
 
-Outcome Run(const std::string& condition, bool expect_compiled = true) {
-  const std::string text =
-      "permit(principal, action, resource) when { " + condition + " };";
+// `clauses` is everything after the scope: `when { ... } unless { ... }`.
+Outcome RunClauses(const std::string& clauses, bool expect_compiled = true) {
+  const std::string text = "permit(principal, action, resource) " + clauses + ";";
   auto set = PolicySet::Parse(text);
   REQUIRE(set.ok());
   if (expect_compiled) {
-    INFO("condition: " << condition);
+    INFO("clauses: " << clauses);
     REQUIRE((*set)->program().compiled_count() == 1);
   }
   auto entities = Entities::FromJson(kEntities);
@@ -72,7 +72,7 @@ Outcome Run(const std::string& condition, bool expect_compiled = true) {
   AuthorizeOptions scan;
   scan.full_scan = true;
   o.scanned = Authorize(**set, **entities, r, scan);
-  INFO("condition: " << condition);
+  INFO("clauses: " << clauses);
   REQUIRE(o.indexed.decision == o.scanned.decision);
   REQUIRE(o.indexed.reasons == o.scanned.reasons);
   REQUIRE(o.indexed.errors.size() == o.scanned.errors.size());
@@ -80,6 +80,10 @@ Outcome Run(const std::string& condition, bool expect_compiled = true) {
     REQUIRE(o.indexed.errors[i].message == o.scanned.errors[i].message);
   }
   return o;
+}
+
+Outcome Run(const std::string& condition, bool expect_compiled = true) {
+  return RunClauses("when { " + condition + " }", expect_compiled);
 }
 
 void ExpectAllow(const std::string& c) {
@@ -166,6 +170,77 @@ TEST_CASE("program: errors are those of the tree walker", "[program]") {
   // at compile time (the machine then need not check arity per call).
   ExpectError("decimal(\"1.0\", \"2.0\") == decimal(\"1.0\")",
               "wrong number of arguments", /*expect_compiled=*/false);
+}
+
+TEST_CASE("program: threaded short-circuits and fused conditions", "[program]") {
+  // `&&`/`||` jumps that end in a `when`/`unless` fail the policy or skip
+  // the clause directly, and tests apply the clause they end: every way
+  // through, with each operand true, false and erroring, in both clauses.
+  struct Case {
+    const char* clauses;
+    Decision expected;
+  };
+  const Case cases[] = {
+      {"when { principal.level >= 3 && principal.name != \"bob\" }", Decision::kAllow},
+      {"when { principal.level >= 4 && principal.nope }", Decision::kDeny},
+      {"unless { principal.level >= 4 || principal.name == \"bob\" }", Decision::kAllow},
+      {"unless { principal.level >= 3 || principal.nope }", Decision::kDeny},
+      {"unless { context.flag && principal.level == 2 }", Decision::kAllow},
+      {"unless { !context.flag && principal.nope }", Decision::kAllow},
+      {"when { (context.flag || principal.nope) && principal.level == 3 }", Decision::kAllow},
+      {"when { (context.n == 8 || context.s like \"INC-*\") && context.list.contains(\"y\") }",
+       Decision::kAllow},
+      {"when { (context.n == 8 || context.s like \"X*\") && principal.nope }", Decision::kDeny},
+      {"when { context.n == 7 && (context.s == \"no\" || principal.level > 2) }", Decision::kAllow},
+      {"when { context.n == 7 && (context.s == \"no\" || principal.level > 3) }", Decision::kDeny},
+      {"when { (context.n == 7 && context.flag) || principal.nope }", Decision::kAllow},
+      {"unless { (context.n == 6 && principal.nope) || context.s == \"x\" }", Decision::kAllow},
+      {"when { if context.flag then context.n == 7 else principal.nope }", Decision::kAllow},
+      {"when { (if context.flag then principal.level else 0) == 3 }", Decision::kAllow},
+      {"when { (if context.flag then 0 else principal.level) == 3 }", Decision::kDeny},
+      {"when { context has n } when { context.n > 6 } unless { context.n > 7 }", Decision::kAllow},
+      {"when { context has n } unless { context.n == 7 } when { principal.nope }", Decision::kDeny},
+      {"when { principal in Group::\"staff\" && resource.owner == principal }", Decision::kAllow},
+      {"when { context.list.containsAny([\"y\"]) && context.ip.isInRange(ip(\"192.168.0.0/16\")) }",
+       Decision::kAllow},
+      {"unless { context.ip.isInRange(ip(\"10.0.0.0/8\")) || resource.class == \"public\" }",
+       Decision::kDeny},
+      {"when { principal.level == 3 || principal.level.isInRange(ip(\"1.2.3.4\")) }",
+       Decision::kAllow},
+  };
+  for (const Case& c : cases) {
+    INFO("clauses: " << c.clauses);
+    CHECK(RunClauses(c.clauses).indexed.decision == c.expected);
+  }
+  // The erroring cases report the tree walker's error.
+  Outcome o = RunClauses("when { context.n == 7 && principal.nope == 1 }");
+  REQUIRE(o.indexed.errors.size() == 1);
+  o = RunClauses("unless { context.n == 8 || context.s > 1 }");
+  REQUIRE(o.indexed.errors.size() == 1);
+  CHECK(o.indexed.errors[0].message.find("type error") != std::string::npos);
+}
+
+TEST_CASE("program: `when { a && b }` runs as two tests, no jumps", "[program]") {
+  auto set = PolicySet::Parse(
+      "permit(principal, action, resource) when {\n"
+      "  principal.level >= 3 && principal.name != \"bob\" };");
+  REQUIRE(set.ok());
+  const internal::Program& program = (*set)->program();
+  REQUIRE(program.entry(0) != internal::Program::kNotCompiled);
+  std::vector<internal::Op> ops;
+  for (uint32_t pc = program.entry(0);; ++pc) {
+    ops.push_back(program.code()[pc].op);
+    if (ops.back() == internal::Op::kSatisfied) break;
+  }
+  using internal::Op;
+  // Each fused `var.attr <op> literal` carries its literal in an operand
+  // word and applies the `when` itself (the jump became that `when`).
+  const std::vector<Op> expected = {Op::kVarAttrCmpLit, Op::kOperand, Op::kWhen,
+                                    Op::kVarAttrEqLit,  Op::kOperand, Op::kWhen,
+                                    Op::kSatisfied};
+  CHECK(ops == expected);
+  CHECK((program.code()[program.entry(0)].b & internal::kThenWhen) != 0);
+  CHECK((program.code()[program.entry(0) + 3].b & internal::kThenWhen) != 0);
 }
 
 TEST_CASE("program: what stays on the tree walker still decides", "[program]") {

@@ -37,6 +37,12 @@ enum class Op : uint8_t {
   kPushVar,      // a: Var
   kPushLit,      // arg: literal index
   kVarAttr,      // a: Var, arg: Symbol id. `principal.x`, `context.x`, ...
+  // Fused `var.attr == lit` / `var.attr != lit` (b: 0 for ==, 1 for !=)
+  // and `var.attr < lit` etc. (b: BinaryOp): a: Var, arg: Symbol id; the
+  // literal's index is in the next word (a kOperand), which is skipped.
+  kVarAttrEqLit,
+  kVarAttrCmpLit,
+  kOperand,      // arg: data for the instruction before; never dispatched
   kAttr,         // arg: Symbol id. pops entity/record, pushes its attribute
   kVarHas,       // a: Var, arg: Symbol id. `context has x`, ...
   kHas,          // arg: Symbol id
@@ -64,18 +70,29 @@ enum class Op : uint8_t {
   kOrJump,       // arg: target. pops a bool; if true pushes true and jumps
   kAssertBool,   // the top must be a bool (the right side of && and ||)
   kJumpIfFalse,  // arg: target. pops a bool; jumps when false
+  kSkipIf,       // a: 0 or 1, arg: target. pops a bool; jumps when it is a
   kJump,         // arg: target
   kWhen,         // pops a bool; the policy is not satisfied when false
   kUnless,       // pops a bool; the policy is not satisfied when true
+                 // (both also stand for `&&`/`||` jumps that fail the
+                 // policy: see program_compile.cc)
   kSatisfied,    // end of a policy's code: all conditions held
 };
 
 struct Instr {
   Op op;
   uint8_t a = 0;
-  uint16_t unused = 0;
+  uint16_t b = 0;
   uint32_t arg = 0;
 };
+
+// Flags in Instr::b of a test (a comparison, `has`, `like`, `in`,
+// `contains`, `isInRange`) directly followed by the kWhen or kUnless that
+// consumes its result: the test applies the condition itself, failing the
+// policy or going on past it, instead of pushing a boolean for it. The
+// kWhen/kUnless stays in place for any jump that lands on it.
+inline constexpr uint16_t kThenWhen = 0x100;
+inline constexpr uint16_t kThenUnless = 0x200;
 static_assert(sizeof(Instr) == 8);
 
 // The result of running a policy's program.

@@ -6,6 +6,17 @@
 // What is not compiled: template slots, `is ... in ...` inside conditions,
 // and set or record literals whose elements are computed at run time (they
 // would allocate; constant ones were folded into literals by the parser).
+//
+// Two rewrites keep the instruction count per condition low, since each
+// instruction is a dispatch on the decision path:
+// - `var.attr` followed by a comparison with a literal becomes one fused
+//   instruction (unless a jump lands between the two);
+// - short-circuit jumps are threaded: a jump that carries a known boolean
+//   to an instruction that only tests it (another `&&`/`||`, a `when` or
+//   `unless`) goes straight to where that test would lead. So
+//   `when { a && b }` runs as "a, fail if false; b, fail if false".
+// And `&&`/`||` only check that their right operand is a boolean when the
+// operand is not one by construction (a comparison, `has`, `in`, ...).
 
 #include <algorithm>
 
@@ -36,6 +47,8 @@ class Compiler {
     }
     if (ok) {
       Push(Op::kSatisfied);
+      ThreadJumps(static_cast<uint32_t>(code_mark));
+      FuseConditions(static_cast<uint32_t>(code_mark));
       return true;
     }
     code_.resize(code_mark);
@@ -49,7 +62,113 @@ class Compiler {
     code_.push_back(Instr{op, a, 0, arg});
   }
   uint32_t Here() const { return static_cast<uint32_t>(code_.size()); }
-  void PatchTarget(uint32_t at) { code_[at].arg = Here(); }
+  void PatchTarget(uint32_t at) {
+    code_[at].arg = Here();
+    last_target_ = Here();
+  }
+
+  // Pushes `op` (a comparison of the top with literal `lit`; `b` as in the
+  // fused instruction), fused with the `var.attr` just before it when no
+  // jump lands between them.
+  void PushLiteralTest(Op op, Op fused, uint16_t b, uint32_t lit) {
+    if (!code_.empty() && code_.back().op == Op::kVarAttr &&
+        last_target_ != Here()) {
+      code_.back().op = fused;
+      code_.back().b = b;
+      Push(Op::kOperand, 0, lit);
+      return;
+    }
+    code_.push_back(Instr{op, static_cast<uint8_t>(b), 0, lit});
+  }
+
+  // Marks each test directly followed by a kWhen or kUnless (kThenWhen,
+  // kThenUnless in program.h). Runs after ThreadJumps, which turns failing
+  // `&&`/`||` jumps into more of them.
+  void FuseConditions(uint32_t begin) {
+    for (uint32_t i = begin + 1; i < Here(); ++i) {
+      if (code_[i].op != Op::kWhen && code_[i].op != Op::kUnless) continue;
+      // A fused instruction's operand word sits between it and the next.
+      const uint32_t t = code_[i - 1].op == Op::kOperand ? i - 2 : i - 1;
+      if (t < begin || !CanFuseCondition(code_[t])) continue;
+      code_[t].b |= code_[i].op == Op::kWhen ? kThenWhen : kThenUnless;
+    }
+  }
+
+  static bool CanFuseCondition(const Instr& in) {
+    if ((in.b & (kThenWhen | kThenUnless)) != 0) return false;
+    switch (in.op) {
+      case Op::kVarAttrEqLit:
+      case Op::kVarAttrCmpLit:
+      case Op::kVarHas:
+      case Op::kEq:
+      case Op::kNe:
+      case Op::kEqLit:
+      case Op::kNeLit:
+      case Op::kCmpLit:
+      case Op::kInLit:
+      case Op::kContains:
+      case Op::kContainsAll:
+      case Op::kContainsAny:
+      case Op::kLike: return true;
+      case Op::kExt: return static_cast<ExtFn>(in.a) == ExtFn::kIsInRange;
+      default: return false;
+    }
+  }
+
+  // Rewrites each `&&`/`||` jump of the policy starting at `begin` (see the
+  // top of this file). A kAndJump (kOrJump) that is taken carries false
+  // (true) to its target; following what the instructions there would do
+  // with that known value, the jump ends either still carrying it (a new
+  // target), or having consumed it (kSkipIf to where execution resumes),
+  // or failing the policy (kWhen / kUnless, which fail on exactly that
+  // value). Targets only move forward, so this terminates.
+  void ThreadJumps(uint32_t begin) {
+    for (uint32_t i = begin; i < Here(); ++i) {
+      Instr& j = code_[i];
+      if (j.op != Op::kAndJump && j.op != Op::kOrJump) continue;
+      const bool v = j.op == Op::kOrJump;
+      uint32_t t = j.arg;
+      bool consumed = false, fails = false;
+      for (;;) {
+        const Instr& at = code_[t];
+        if (at.op == Op::kAssertBool) {
+          ++t;
+        } else if (at.op == Op::kAndJump || at.op == Op::kOrJump) {
+          if (v == (at.op == Op::kOrJump)) {
+            t = at.arg;  // taken again, with the same value
+          } else {
+            t = t + 1;  // not taken: the value is popped
+            consumed = true;
+            break;
+          }
+        } else if (at.op == Op::kWhen || at.op == Op::kUnless) {
+          if (v == (at.op == Op::kUnless)) {
+            fails = true;
+          } else {
+            t = t + 1;
+            consumed = true;
+          }
+          break;
+        } else if (at.op == Op::kJumpIfFalse) {
+          t = v ? t + 1 : at.arg;
+          consumed = true;
+          break;
+        } else {
+          break;
+        }
+      }
+      if (fails) {
+        j.op = v ? Op::kUnless : Op::kWhen;
+        j.arg = 0;
+      } else if (consumed) {
+        j.op = Op::kSkipIf;
+        j.a = v ? 1 : 0;
+        j.arg = t;
+      } else {
+        j.arg = t;
+      }
+    }
+  }
 
   uint32_t AddLiteral(const Value& v) {
     literals_.push_back(v);
@@ -59,6 +178,43 @@ class Compiler {
   // Tracks the machine's stack depth so that no program overflows it.
   bool Grow() { return ++depth_ <= Program::kMaxStack; }
   void Shrink(int n = 1) { depth_ -= n; }
+
+  // Whether the machine's code for `e` leaves a boolean whenever it does
+  // not bail: comparisons and tests do, attributes and variables need not.
+  static bool ProducesBool(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kLiteral: return e.literal.is(ValueKind::kBool);
+      case ExprKind::kAnd:
+      case ExprKind::kOr:
+      case ExprKind::kNot:
+      case ExprKind::kHas:
+      case ExprKind::kLike:
+      case ExprKind::kIs:
+      case ExprKind::kIsEmpty: return true;
+      case ExprKind::kExtCall:
+        switch (e.fn) {
+          case ExtFn::kIsIpv4:
+          case ExtFn::kIsIpv6:
+          case ExtFn::kIsLoopback:
+          case ExtFn::kIsMulticast:
+          case ExtFn::kIsInRange:
+          case ExtFn::kLessThan:
+          case ExtFn::kLessThanOrEqual:
+          case ExtFn::kGreaterThan:
+          case ExtFn::kGreaterThanOrEqual: return true;
+          default: return false;
+        }
+      case ExprKind::kBinary:
+        switch (e.op) {
+          case BinaryOp::kAdd:
+          case BinaryOp::kSub:
+          case BinaryOp::kMul:
+          case BinaryOp::kGetTag: return false;
+          default: return true;
+        }
+      default: return false;
+    }
+  }
 
   static bool IsEntityVar(const Expr& e) {
     return e.kind == ExprKind::kVar;
@@ -95,7 +251,7 @@ class Compiler {
         Push(e.kind == ExprKind::kAnd ? Op::kAndJump : Op::kOrJump);
         Shrink();
         if (!Emit(*e.children[1])) return false;
-        Push(Op::kAssertBool);
+        if (!ProducesBool(*e.children[1])) Push(Op::kAssertBool);
         PatchTarget(j);
         return true;
       }
@@ -169,8 +325,9 @@ class Compiler {
       case BinaryOp::kNe:
         if (rhs_lit) {
           if (!Emit(lhs)) return false;
-          Push(e.op == BinaryOp::kEq ? Op::kEqLit : Op::kNeLit, 0,
-               AddLiteral(rhs.literal));
+          const bool eq = e.op == BinaryOp::kEq;
+          PushLiteralTest(eq ? Op::kEqLit : Op::kNeLit, Op::kVarAttrEqLit,
+                          eq ? 0 : 1, AddLiteral(rhs.literal));
           return true;
         }
         return EmitPair(e, e.op == BinaryOp::kEq ? Op::kEq : Op::kNe);
@@ -180,7 +337,8 @@ class Compiler {
       case BinaryOp::kGe:
         if (rhs_lit && rhs.literal.is(ValueKind::kLong)) {
           if (!Emit(lhs)) return false;
-          Push(Op::kCmpLit, static_cast<uint8_t>(e.op), AddLiteral(rhs.literal));
+          PushLiteralTest(Op::kCmpLit, Op::kVarAttrCmpLit,
+                          static_cast<uint16_t>(e.op), AddLiteral(rhs.literal));
           return true;
         }
         return EmitPair(e, Op::kCmp);
@@ -216,6 +374,9 @@ class Compiler {
   std::vector<Value>& literals_;
   std::vector<LikePattern>& patterns_;
   int depth_ = 0;
+  // The position the last patched jump lands on: no instruction may be
+  // fused with the one before it there.
+  uint32_t last_target_ = UINT32_MAX;
 };
 
 }  // namespace

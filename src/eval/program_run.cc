@@ -76,6 +76,15 @@ inline bool Compare(BinaryOp op, int c) {
 
 inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
 
+// `var.attr` (kVarAttr's operand), or nullptr: the machine then bails.
+[[gnu::always_inline]] inline const Value* VarAttr(const Evaluator& eval,
+                                                   const Instr& in) {
+  const Var var = static_cast<Var>(in.a);
+  if (var == Var::kContext) return eval.ContextField(SymbolOf(in.arg));
+  const StoredEntity* e = eval.var_entity(var);
+  return e == nullptr ? nullptr : e->FindAttr(SymbolOf(in.arg));
+}
+
 }  // namespace
 
 RunResult RunProgram(const Program& program, uint32_t entry,
@@ -93,7 +102,23 @@ RunResult RunProgram(const Program& program, uint32_t entry,
   };
 
   const Instr* code = program.code();
-  for (uint32_t pc = entry;; ++pc) {
+  uint32_t pc = entry;
+  // The boolean result `r` of the test at `in`, whose value goes to stack
+  // position `at`: pushed there, or, when the test carries a fused
+  // condition (kThenWhen / kThenUnless), applied; false means the policy is
+  // not satisfied.
+  auto test_result = [&](const Instr& in, bool r, int at) {
+    if ((in.b & (kThenWhen | kThenUnless)) == 0) {
+      stack[at] = BoolValue(r);
+      sp = at + 1;
+      return true;
+    }
+    if (r != ((in.b & kThenWhen) != 0)) return false;
+    sp = at;
+    ++pc;  // past the kWhen / kUnless
+    return true;
+  };
+  for (;; ++pc) {
     const Instr& in = code[pc];
     switch (in.op) {
       case Op::kPushVar:
@@ -109,19 +134,33 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         stack[sp++] = &program.literal(in.arg);
         break;
       case Op::kVarAttr: {
-        const Var var = static_cast<Var>(in.a);
-        const Value* v;
-        if (var == Var::kContext) {
-          v = eval.ContextField(SymbolOf(in.arg));
-        } else {
-          const StoredEntity* e = eval.var_entity(var);
-          if (e == nullptr) return RunResult::kBail;
-          v = e->FindAttr(SymbolOf(in.arg));
-        }
+        const Value* v = VarAttr(eval, in);
         if (v == nullptr) return RunResult::kBail;
         stack[sp++] = v;
         break;
       }
+      case Op::kVarAttrEqLit: {
+        const Value* v = VarAttr(eval, in);
+        if (v == nullptr) return RunResult::kBail;
+        const bool eq = Equal(*v, program.literal(code[++pc].arg));
+        if (!test_result(in, eq != ((in.b & 0xff) != 0), sp)) {
+          return RunResult::kNotSatisfied;
+        }
+        break;
+      }
+      case Op::kVarAttrCmpLit: {
+        const Value* v = VarAttr(eval, in);
+        if (v == nullptr || !v->is(ValueKind::kLong)) return RunResult::kBail;
+        const int c = Cmp3(v->as_long(), program.literal(code[++pc].arg).as_long());
+        if (!test_result(in, Compare(static_cast<BinaryOp>(in.b & 0xff), c), sp)) {
+          return RunResult::kNotSatisfied;
+        }
+        break;
+      }
+      case Op::kOperand:
+        // Consumed by the instruction before it; reaching one is a
+        // compiler bug, and the tree walker is always right.
+        return RunResult::kBail;
       case Op::kAttr: {
         const Value& v = *stack[sp - 1];
         const Value* a;
@@ -150,7 +189,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
           const StoredEntity* e = eval.var_entity(var);
           has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
         }
-        stack[sp++] = BoolValue(has);
+        if (!test_result(in, has, sp)) return RunResult::kNotSatisfied;
         break;
       }
       case Op::kHas: {
@@ -170,14 +209,17 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kEq:
       case Op::kNe: {
         const bool eq = Equal(*stack[sp - 2], *stack[sp - 1]);
-        --sp;
-        stack[sp - 1] = BoolValue(eq == (in.op == Op::kEq));
+        if (!test_result(in, eq == (in.op == Op::kEq), sp - 2)) {
+          return RunResult::kNotSatisfied;
+        }
         break;
       }
       case Op::kEqLit:
       case Op::kNeLit: {
         const bool eq = Equal(*stack[sp - 1], program.literal(in.arg));
-        stack[sp - 1] = BoolValue(eq == (in.op == Op::kEqLit));
+        if (!test_result(in, eq == (in.op == Op::kEqLit), sp - 1)) {
+          return RunResult::kNotSatisfied;
+        }
         break;
       }
       case Op::kCmp: {
@@ -199,7 +241,9 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Value& a = *stack[sp - 1];
         if (!a.is(ValueKind::kLong)) return RunResult::kBail;
         const int c = Cmp3(a.as_long(), program.literal(in.arg).as_long());
-        stack[sp - 1] = BoolValue(Compare(static_cast<BinaryOp>(in.a), c));
+        if (!test_result(in, Compare(static_cast<BinaryOp>(in.a), c), sp - 1)) {
+          return RunResult::kNotSatisfied;
+        }
         break;
       }
       case Op::kArith: {
@@ -260,16 +304,16 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Value& a = *stack[sp - 1];
         if (!a.is(ValueKind::kEntity)) return RunResult::kBail;
         const EntityUid& uid = a.as_entity();
-        stack[sp - 1] = BoolValue(
-            InKnown(uid, eval.Lookup(uid), program.literal(in.arg).as_entity()));
+        const bool r =
+            InKnown(uid, eval.Lookup(uid), program.literal(in.arg).as_entity());
+        if (!test_result(in, r, sp - 1)) return RunResult::kNotSatisfied;
         break;
       }
       case Op::kContains: {
         const Value& a = *stack[sp - 2];
         if (!a.is(ValueKind::kSet)) return RunResult::kBail;
         const bool r = a.SetContains(*stack[sp - 1]);
-        --sp;
-        stack[sp - 1] = BoolValue(r);
+        if (!test_result(in, r, sp - 2)) return RunResult::kNotSatisfied;
         break;
       }
       case Op::kContainsAll:
@@ -280,8 +324,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
           return RunResult::kBail;
         }
         const bool r = ContainsAllOrAny(a, b, in.op == Op::kContainsAll);
-        --sp;
-        stack[sp - 1] = BoolValue(r);
+        if (!test_result(in, r, sp - 2)) return RunResult::kNotSatisfied;
         break;
       }
       case Op::kIsEmpty: {
@@ -293,7 +336,8 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kLike: {
         const Value& a = *stack[sp - 1];
         if (!a.is(ValueKind::kString)) return RunResult::kBail;
-        stack[sp - 1] = BoolValue(LikeMatches(program.pattern(in.arg), a.as_string()));
+        const bool r = LikeMatches(program.pattern(in.arg), a.as_string());
+        if (!test_result(in, r, sp - 1)) return RunResult::kNotSatisfied;
         break;
       }
       case Op::kIs: {
@@ -332,8 +376,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
             return RunResult::kBail;
           }
           const bool r = IpIsInRange(args[0]->as_ip(), args[1]->as_ip());
-          sp -= n - 1;
-          stack[sp - 1] = BoolValue(r);
+          if (!test_result(in, r, sp - n)) return RunResult::kNotSatisfied;
           break;
         }
         // Extension arguments are at most two values of heap-free kinds
@@ -375,6 +418,12 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Value& a = *stack[--sp];
         if (!a.is(ValueKind::kBool)) return RunResult::kBail;
         if (!a.as_bool()) pc = in.arg - 1;
+        break;
+      }
+      case Op::kSkipIf: {
+        const Value& a = *stack[--sp];
+        if (!a.is(ValueKind::kBool)) return RunResult::kBail;
+        if (a.as_bool() == (in.a != 0)) pc = in.arg - 1;
         break;
       }
       case Op::kJump:
