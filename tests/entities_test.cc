@@ -508,10 +508,13 @@ TEST_CASE("entities: shared sample data loads", "[entities]") {
 
 TEST_CASE("entities: lookups, and equal strings stored once", "[entities]") {
   auto store = Entities::FromJson(R"([
-    {"uid": {"type": "Doc", "id": "a"}, "attrs": {"class": "secret", "owner": "ann"},
+    {"uid": {"type": "Doc", "id": "a"},
+     "attrs": {"class": "secret", "owner": "ann", "note": "shared by both documents, long"},
      "parents": [{"type": "Folder", "id": "f"}]},
-    {"uid": {"type": "Doc", "id": "b"}, "attrs": {"class": "secret", "owner": "bob"},
-     "parents": [{"type": "Folder", "id": "f"}], "tags": {"class": "secret"}},
+    {"uid": {"type": "Doc", "id": "b"},
+     "attrs": {"class": "secret", "owner": "bob", "note": "shared by both documents, long"},
+     "parents": [{"type": "Folder", "id": "f"}],
+     "tags": {"note": "shared by both documents, long"}},
     {"uid": {"type": "Folder", "id": "f"}, "attrs": {}, "parents": []}
   ])");
   REQUIRE(store.ok());
@@ -525,10 +528,18 @@ TEST_CASE("entities: lookups, and equal strings stored once", "[entities]") {
   CHECK(e.IsIn(EntityUid::Of("Doc", "a"), EntityUid::Of("Folder", "f")));
   const Symbol cls = Symbol::Intern("class");
   const Symbol owner = Symbol::Intern("owner");
-  // Equal values share one string; different ones do not, and each entity
-  // still reads its own.
-  CHECK(&a->FindAttr(cls)->as_string() == &b->FindAttr(cls)->as_string());
-  CHECK(&b->FindTag(cls)->as_string() == &a->FindAttr(cls)->as_string());
+  const Symbol note = Symbol::Intern("note");
+  // Equal long values share one string buffer; short ones are stored in
+  // the Value itself; each entity reads its own.
+  CHECK(a->FindAttr(note)->as_string() == "shared by both documents, long");
+  CHECK(a->FindAttr(note)->as_string().data() == b->FindAttr(note)->as_string().data());
+  CHECK(b->FindTag(note)->as_string().data() == a->FindAttr(note)->as_string().data());
+  const Value* short_class = a->FindAttr(cls);
+  CHECK(short_class->as_string() == "secret");
+  CHECK(static_cast<const void*>(short_class->as_string().data()) >=
+        static_cast<const void*>(short_class));
+  CHECK(static_cast<const void*>(short_class->as_string().data()) <
+        static_cast<const void*>(short_class + 1));
   CHECK(a->FindAttr(owner)->as_string() == "ann");
   CHECK(b->FindAttr(owner)->as_string() == "bob");
   // Every uid of a larger store is found (probe collisions included).

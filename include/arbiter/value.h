@@ -22,7 +22,9 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -109,6 +111,86 @@ std::string_view KindName(ValueKind kind);
 
 class Value;
 
+namespace internal {
+
+// The storage of a String value: strings of up to kInline bytes in place,
+// longer ones in a shared immutable buffer. Policies mostly compare short
+// strings (classifications, states, tool names), and reading those in place
+// saves a cache miss per comparison; the 24 bytes fit in the space Value
+// already has for its largest scalar, so Value does not grow.
+class StringRep {
+ public:
+  static constexpr size_t kInline = 23;
+
+  explicit StringRep(std::string s) {
+    if (s.size() <= kInline) {
+      std::memcpy(raw_, s.data(), s.size());
+      raw_[kInline] = static_cast<unsigned char>(s.size());
+    } else {
+      new (raw_) Heap(std::make_shared<const std::string>(std::move(s)));
+      raw_[kInline] = kHeapTag;
+    }
+  }
+  StringRep(const StringRep& o) {
+    if (o.heap()) {
+      new (raw_) Heap(o.heap_ptr());
+      raw_[kInline] = kHeapTag;
+    } else {
+      std::memcpy(raw_, o.raw_, sizeof raw_);
+    }
+  }
+  // Leaves `o` the empty string.
+  StringRep(StringRep&& o) noexcept {
+    if (o.heap()) {
+      new (raw_) Heap(std::move(o.heap_ptr()));
+      raw_[kInline] = kHeapTag;
+      o.heap_ptr().~Heap();
+      o.raw_[kInline] = 0;
+    } else {
+      std::memcpy(raw_, o.raw_, sizeof raw_);
+    }
+  }
+  StringRep& operator=(const StringRep& o) {
+    if (this != &o) {
+      this->~StringRep();
+      new (this) StringRep(o);
+    }
+    return *this;
+  }
+  StringRep& operator=(StringRep&& o) noexcept {
+    if (this != &o) {
+      this->~StringRep();
+      new (this) StringRep(std::move(o));
+    }
+    return *this;
+  }
+  ~StringRep() {
+    if (heap()) heap_ptr().~Heap();
+  }
+
+  std::string_view view() const {
+    if (heap()) return *heap_ptr();
+    return {reinterpret_cast<const char*>(raw_), raw_[kInline]};
+  }
+  // Whether the bytes live in a shared buffer (which never moves).
+  bool heap() const { return raw_[kInline] == kHeapTag; }
+
+ private:
+  using Heap = std::shared_ptr<const std::string>;
+  static constexpr unsigned char kHeapTag = 0xFF;
+  const Heap& heap_ptr() const {
+    return *std::launder(reinterpret_cast<const Heap*>(raw_));
+  }
+  Heap& heap_ptr() { return *std::launder(reinterpret_cast<Heap*>(raw_)); }
+
+  // Inline: the bytes, then the length in the last byte. Heap: a Heap at
+  // the start, kHeapTag in the last byte.
+  alignas(Heap) unsigned char raw_[kInline + 1];
+};
+static_assert(sizeof(StringRep) == 24);
+
+}  // namespace internal
+
 // The fields of a record, sorted by Symbol id with no duplicate keys.
 // INVARIANT: strictly increasing `first`.
 using RecordFields = std::vector<std::pair<Symbol, Value>>;
@@ -145,7 +227,8 @@ class Value {
 
   bool as_bool() const { return std::get<0>(data_); }
   int64_t as_long() const { return std::get<1>(data_); }
-  const std::string& as_string() const { return *std::get<2>(data_); }
+  // Valid while this Value (or a copy of it) lives.
+  std::string_view as_string() const { return std::get<2>(data_).view(); }
   const EntityUid& as_entity() const { return std::get<3>(data_); }
   // Sorted (by Value::Compare) and duplicate-free.
   const std::vector<Value>& as_set() const { return *std::get<4>(data_); }
@@ -175,7 +258,7 @@ class Value {
   std::string ToCedar() const;
 
  private:
-  using Data = std::variant<bool, int64_t, std::shared_ptr<const std::string>,
+  using Data = std::variant<bool, int64_t, internal::StringRep,
                             EntityUid, std::shared_ptr<const std::vector<Value>>,
                             std::shared_ptr<const RecordFields>, IpAddr, Decimal,
                             Datetime, Duration>;

@@ -222,18 +222,22 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
 
 namespace {
 
-// Equal string attribute values share one allocation. Entities repeat a
-// few strings (classifications, environments, states) thousands of times;
-// one shared copy of each stays in the cache while a decision compares it,
-// where thousands of copies would each be a miss. Values are immutable, so
-// sharing is invisible. Only top-level attribute and tag values: nested
-// sets and records would have to be rebuilt.
+// Equal long string attribute values share one allocation (short ones are
+// stored in the Value itself). Entities repeat some strings thousands of
+// times; one shared copy of each stays in the cache while a decision
+// compares it, where thousands of copies would each be a miss. Values are
+// immutable, so sharing is invisible. Only top-level attribute and tag
+// values: nested sets and records would have to be rebuilt.
 void ShareEqualStrings(std::vector<StoredEntity>* stored) {
-  // Keys view the strings the mapped Values own (they never move).
+  // Keys view the heap buffers the mapped Values share (they never move;
+  // an inline string would move with its Value).
   absl::flat_hash_map<std::string_view, Value> canonical;
   auto share = [&canonical](RecordFields& fields) {
     for (auto& [key, v] : fields) {
-      if (!v.is(ValueKind::kString)) continue;
+      if (!v.is(ValueKind::kString) ||
+          v.as_string().size() <= internal::StringRep::kInline) {
+        continue;
+      }
       auto [it, inserted] = canonical.try_emplace(v.as_string(), v);
       if (!inserted) v = it->second;
     }

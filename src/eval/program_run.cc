@@ -46,8 +46,8 @@ inline bool Equal(const Value& a, const Value& b) {
     case ValueKind::kBool: return a.as_bool() == b.as_bool();
     case ValueKind::kLong: return a.as_long() == b.as_long();
     case ValueKind::kString: {
-      const std::string& x = a.as_string();
-      const std::string& y = b.as_string();
+      const std::string_view x = a.as_string();
+      const std::string_view y = b.as_string();
       return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size()) == 0;
     }
     case ValueKind::kEntity: return a.as_entity() == b.as_entity();

@@ -71,8 +71,7 @@ std::string EntityUid::ToString() const {
 }
 
 Value Value::String(std::string s) {
-  return Value(Data(std::in_place_index<2>,
-                    std::make_shared<const std::string>(std::move(s))));
+  return Value(Data(std::in_place_index<2>, std::move(s)));
 }
 
 Value Value::Set(std::vector<Value> elements) {
@@ -108,8 +107,8 @@ bool Value::SetContains(const Value& v) const {
   if (v.is(ValueKind::kString)) {
     // The common case (tool names, labels) with one string comparison per
     // step instead of Compare's general dispatch. Compare orders by kind
-    // first, then strings by std::string::compare, which this mirrors.
-    const std::string& key = v.as_string();
+    // first, then strings by std::string_view::compare, which this mirrors.
+    const std::string_view key = v.as_string();
     size_t lo = 0, hi = s.size();
     while (lo < hi) {
       const size_t mid = lo + (hi - lo) / 2;

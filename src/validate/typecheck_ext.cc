@@ -59,7 +59,7 @@ Signature SignatureOf(ExtFn fn) {
 }
 
 // The message for a constructor literal that does not parse, or "".
-std::string ParseFailure(ExtFn fn, const std::string& text) {
+std::string ParseFailure(ExtFn fn, std::string_view text) {
   std::string quoted = DebugQuote(text);
   switch (fn) {
     case ExtFn::kIp:
