@@ -129,24 +129,22 @@ PolicyIndex::PolicyIndex(
     filed.op = static_cast<uint8_t>(c.op == Op::kIsIn ? Op::kIs : Op::kAny);
     slot_used_[best] = true;
   }
-  // Flatten: every list into ids_, one Bucket of ranges per key.
-  std::vector<std::pair<uint64_t, uint32_t>> entries;
-  entries.reserve(building.size());
-  buckets_.reserve(building.size());
+  // Flatten: every list into entries_, one Bucket of ranges per key.
+  std::vector<std::pair<uint64_t, Bucket>> buckets;
+  buckets.reserve(building.size());
+  auto append = [&](const std::vector<uint32_t>& ids) {
+    for (uint32_t id : ids) entries_.push_back(Entry{scopes[id], id});
+  };
   for (const auto& [key, b] : building) {
     Bucket out;
-    out.eq_begin = static_cast<uint32_t>(ids_.size());
-    ids_.insert(ids_.end(), b.eq.begin(), b.eq.end());
-    out.eq_end = out.in_begin = static_cast<uint32_t>(ids_.size());
-    ids_.insert(ids_.end(), b.in.begin(), b.in.end());
-    out.in_end = static_cast<uint32_t>(ids_.size());
-    for (uint32_t k = out.eq_begin; k < out.in_end; ++k) {
-      id_scopes_.push_back(scopes[ids_[k]]);
-    }
-    entries.emplace_back(key, static_cast<uint32_t>(buckets_.size()));
-    buckets_.push_back(out);
+    out.eq_begin = static_cast<uint32_t>(entries_.size());
+    append(b.eq);
+    out.in_begin = static_cast<uint32_t>(entries_.size());
+    append(b.in);
+    out.in_end = static_cast<uint32_t>(entries_.size());
+    buckets.emplace_back(key, out);
   }
-  table_.Build(entries);
+  table_.Build(buckets);
 }
 
 namespace {
@@ -182,10 +180,10 @@ void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
                                  const RequestSlot* req,
                                  std::vector<uint32_t>* out) const {
   for (uint32_t k = begin; k < end; ++k) {
-    const CompactScope& sc = id_scopes_[k];
-    if (SlotMatches(sc.slot[0], req[0]) && SlotMatches(sc.slot[1], req[1]) &&
-        SlotMatches(sc.slot[2], req[2])) {
-      out->push_back(ids_[k]);
+    const Entry& e = entries_[k];
+    if (SlotMatches(e.scope.slot[0], req[0]) && SlotMatches(e.scope.slot[1], req[1]) &&
+        SlotMatches(e.scope.slot[2], req[2])) {
+      out->push_back(e.id);
     }
   }
 }
@@ -195,24 +193,18 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
   const RequestSlot& r = req[slot];
   // The uid's own bucket holds both lists (`== E` and `in E` match E
   // itself); an ancestor's only its `in` list.
-  uint32_t b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
-  if (b != KeyTable::kMissing) {
-    AppendMatching(buckets_[b].eq_begin, buckets_[b].in_end, req, out);
-  }
+  const Bucket* b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
+  if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, out);
   if (r.entity != nullptr) {
     for (const EntityUid& a : r.entity->ancestor_list) {
       b = table_.Find(KeyOf(slot, kEntity, a));
-      if (b != KeyTable::kMissing) {
-        AppendMatching(buckets_[b].in_begin, buckets_[b].in_end, req, out);
-      }
+      if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, out);
     }
   }
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{}) ^
                     (static_cast<uint64_t>(r.type) << 32));
-    if (b != KeyTable::kMissing) {
-      AppendMatching(buckets_[b].eq_begin, buckets_[b].eq_end, req, out);
-    }
+    if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, out);
   }
 }
 

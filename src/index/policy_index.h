@@ -58,10 +58,11 @@ class PolicyIndex {
     return uid.packed() ^ (static_cast<uint64_t>(slot) << 62) ^
            (static_cast<uint64_t>(kind) << 61);
   }
-  // A bucket's policy lists, as ranges of ids_.
+  // A bucket's policy lists, as ranges of entries_: [eq_begin, in_begin)
+  // holds `== E` (and `is T` under type keys), [in_begin, in_end) `in E`,
+  // `is T in E` and `in [.., E, ..]`.
   struct Bucket {
-    uint32_t eq_begin, eq_end;  // `== E` (and `is T` under type keys)
-    uint32_t in_begin, in_end;  // `in E`, `is T in E`, `in [.., E, ..]`
+    uint32_t eq_begin = 0, in_begin = 0, in_end = 0;
   };
 
   // A policy's scope, flattened for the final check of each candidate: the
@@ -76,6 +77,12 @@ class PolicyIndex {
   struct CompactScope {
     SlotTest slot[3];
   };
+  // A bucket's entry: a policy's position and its scope, side by side so
+  // that filtering a bucket reads one array in order.
+  struct Entry {
+    CompactScope scope;
+    uint32_t id;
+  };
   struct RequestSlot {
     uint64_t uid = 0;
     uint32_t type = 0;
@@ -83,7 +90,7 @@ class PolicyIndex {
   };
   bool SlotMatches(const SlotTest& t, const RequestSlot& r) const;
 
-  // Appends the policies at ids_[begin, end) whose scope matches.
+  // Appends the policies at entries_[begin, end) whose scope matches.
   void AppendMatching(uint32_t begin, uint32_t end, const RequestSlot* req,
                       std::vector<uint32_t>* out) const;
   void ProbeSlot(Slot slot, const RequestSlot* req,
@@ -91,12 +98,9 @@ class PolicyIndex {
 
   std::vector<uint64_t> set_entities_;   // `in [...]` lists, packed
 
-  KeyTable table_;                // key -> position in buckets_
-  std::vector<Bucket> buckets_;
-  std::vector<uint32_t> ids_;     // every bucket's policies, back to back
-  // The scope of the policy at ids_[k], beside it so that filtering a
-  // bucket reads memory in order rather than jumping per policy.
-  std::vector<CompactScope> id_scopes_;
+  // Each key's bucket, in the table's slots: a hit costs no further miss.
+  KeyTable<Bucket> table_;
+  std::vector<Entry> entries_;    // every bucket's policies, back to back
   std::vector<uint32_t> catch_all_;
   // Which slots have any keys at all, to skip their probes.
   bool slot_used_[3] = {false, false, false};
