@@ -42,6 +42,15 @@ fs::path WorkloadsDir() {
   return fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
 }
 
+// A logger that only looks at the record (as any logger must), then drops it.
+class NullLogger : public arbiter::DecisionLogger {
+ public:
+  void Log(const arbiter::DecisionRecord& record) override {
+    benchmark::DoNotOptimize(record.decision);
+  }
+};
+NullLogger null_logger;
+
 // Everything one workload size needs, built once and shared by threads.
 struct Fixture {
   std::unique_ptr<arbiter::workload::Workload> w;
@@ -52,6 +61,9 @@ struct Fixture {
   std::unique_ptr<arbiter::Guard> bare;     // no hooks
   std::unique_ptr<arbiter::Guard> guarded;  // registry + sink
   std::unique_ptr<arbiter::Guard> task_only, cred_only, log_only;
+  // Every hook, but a logger that discards the record: the caller's own
+  // cost, without the file sink's writer thread competing for the caches.
+  std::unique_ptr<arbiter::Guard> guarded_null_log;
   std::vector<std::string> credential;      // per request
   std::string error;                        // non-empty: skip
   fs::path log_path;
@@ -93,6 +105,8 @@ Fixture* Build(int n) {
   options.task_key = "agent_task";
   options.delegation_key = "agent_delegation";
   arbiter::Guard check(f->engine.get(), options);  // no logger
+  options.logger = &null_logger;
+  f->guarded_null_log = std::make_unique<arbiter::Guard>(f->engine.get(), options);
   options.logger = f->sink.get();
   f->guarded = std::make_unique<arbiter::Guard>(f->engine.get(), options);
   {
@@ -214,6 +228,17 @@ void BM_GuardedAuthorize(benchmark::State& state) {
   }
 }
 
+// The whole guarded call with a logger that drops every record: what the
+// guard itself adds, apart from the sink.
+void BM_GuardedNullLog(benchmark::State& state) {
+  arbiter::GuardResponse r;
+  Run(state, [&](Fixture& f, size_t i) {
+    f.guarded_null_log->Authorize(
+        f.w->requests[i], {.task = f.task.get(), .credential_id = f.credential[i]}, &r);
+    benchmark::DoNotOptimize(r.decision);
+  });
+}
+
 // The parts of the guarded call, one at a time (agents-10 and -1000).
 void BM_GuardTaskOnly(benchmark::State& state) {
   arbiter::GuardResponse r;
@@ -245,6 +270,7 @@ BENCHMARK(BM_CoreAuthorize) ARBITER_SIZES;
 BENCHMARK(BM_EngineAuthorize) ARBITER_SIZES;
 BENCHMARK(BM_GuardNoHooks) ARBITER_SIZES;
 BENCHMARK(BM_GuardedAuthorize) ARBITER_SIZES;
+BENCHMARK(BM_GuardedNullLog) ARBITER_SIZES;
 BENCHMARK(BM_GuardedAuthorize)->Arg(1000)->Threads(2)->UseRealTime();
 
 }  // namespace
