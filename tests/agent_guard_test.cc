@@ -300,6 +300,54 @@ TEST_CASE("agent guard: tasks used in turn on one thread see their own record",
   CHECK(f.guard.Authorize(deploy, In(&b, cred_b)).decision == Decision::kAllow);
 }
 
+// The guard keeps its overlay (task and delegation records) between calls
+// on a thread while nothing it was built from changes; each change of
+// input must show in the very next decision.
+TEST_CASE("agent guard: the overlay kept between calls follows its inputs",
+          "[agent]") {
+  Fixture f;
+  Task task(Spec("task-1", 3, "approved"));
+  const std::string cred = f.Issue("task-1", kWorker);
+  const Request read_secret = Req(kWorker, kReadSecret, kSecretDoc);
+  const Request deploy = Req(kWorker, kDeploy, kPublicDoc);
+  auto deep = Delegation::Of({kAlice, kOrch});
+  REQUIRE(deep.ok());
+  // A caller's overlay is the caller's for one call: its `delegation`
+  // field (no delegation is given) is seen, then gone.
+  RecordFields overlay = {
+      {Symbol::Intern("delegation"),
+       Value::Record({{Symbol::Intern("depth"), Value::Long(2)},
+                      {Symbol::Intern("origin"), Value::Entity(kAlice)}})}};
+  Request with_overlay = read_secret;
+  with_overlay.context_overlay = &overlay;
+  for (int round = 0; round < 2; ++round) {
+    CHECK(f.guard.Authorize(with_overlay, In(&task, cred)).decision == Decision::kDeny);
+    CHECK(f.guard.Authorize(read_secret, In(&task, cred)).decision == Decision::kAllow);
+    // A delegation, then none, then the delegation again.
+    CHECK(f.guard.Authorize(read_secret, In(&task, cred, &*deep)).decision ==
+          Decision::kDeny);
+    CHECK(f.guard.Authorize(read_secret, In(&task, cred)).decision == Decision::kAllow);
+    CHECK(f.guard.Authorize(read_secret, In(&task, cred, &*deep)).decision ==
+          Decision::kDeny);
+  }
+  // Two guards filing the task under different keys, in turn: policies
+  // read `context.task`, which only the first provides.
+  GuardOptions o;
+  o.credentials = &f.registry;
+  o.clock = &f.clock;
+  o.task_key = "agent_task";
+  Guard other(&f.engine, o);
+  for (int round = 0; round < 2; ++round) {
+    CHECK(f.guard.Authorize(deploy, In(&task, cred)).decision == Decision::kAllow);
+    CHECK(other.Authorize(deploy, In(&task, cred)).decision == Decision::kDeny);
+  }
+  // No task at all after a task.
+  CHECK(f.guard.Authorize(deploy, In(&task, cred)).decision == Decision::kAllow);
+  GuardOptions plain;
+  Guard bare(&f.engine, plain);
+  CHECK(bare.Authorize(deploy).decision == Decision::kDeny);
+}
+
 // A caller may layer its own fields with Request::context_overlay; the
 // guard's fields go over them, so the overlay cannot forge the task either.
 TEST_CASE("agent guard: a caller's context overlay cannot forge the task",

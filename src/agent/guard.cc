@@ -90,6 +90,21 @@ void AppendUniqueErrors(const std::vector<PolicyError>& from,
 thread_local Response hop_response;
 thread_local Request hop_request;
 thread_local RecordFields hop_overlay;
+
+// What hop_overlay was built from. The overlay stays built between calls
+// while this stays the same: the calls of one task repeat the same task
+// and delegation records, and rebuilding would copy and later release
+// each of them (a pair of atomic reference-count updates apiece, on every
+// call). Records are told apart by the address of their fields, which
+// cannot be reused while hop_overlay holds them.
+struct OverlayInputs {
+  bool reusable = false;  // false: built over a caller's overlay, or never
+  const void* task = nullptr;
+  const void* delegation = nullptr;
+  Symbol task_key, delegation_key;
+  bool operator==(const OverlayInputs&) const = default;
+};
+thread_local OverlayInputs hop_overlay_inputs;
 thread_local std::vector<std::pair<Symbol, Value>> logged_context;
 
 const Value& EmptyRecord() {
@@ -236,14 +251,26 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     } else {
       // A thread's scratch request and overlay: a fresh Request would
       // allocate its default empty context, and a fresh vector its buffer,
-      // on every call. Both are reset before anything else can run on this
-      // thread (see the end of this block).
+      // on every call. The request is reset at the end of this block; the
+      // overlay is kept for the next call when it holds only the guard's
+      // own records (see OverlayInputs).
       Request& hop = hop_request;
       hop.action = request.action;
       hop.resource = request.resource;
       hop.context = request.context.is(ValueKind::kRecord) ? request.context
                                                           : EmptyRecord();
-      BuildOverlay(request.context_overlay, call, &hop_overlay);
+      OverlayInputs inputs;
+      inputs.reusable = request.context_overlay == nullptr;
+      if (call.task != nullptr) inputs.task = &call.task->CachedRecord().as_record();
+      if (call.delegation != nullptr) {
+        inputs.delegation = &call.delegation->record().as_record();
+      }
+      inputs.task_key = task_key_;
+      inputs.delegation_key = delegation_key_;
+      if (!inputs.reusable || !(inputs == hop_overlay_inputs)) {
+        BuildOverlay(request.context_overlay, call, &hop_overlay);
+        hop_overlay_inputs = inputs;
+      }
       hop.context_overlay = &hop_overlay;
       // What the policies read, built only for a whole-context
       // (replayable) log.
@@ -285,7 +312,8 @@ void Guard::Authorize(const Request& request, const CallContext& call,
       // Drop the references now rather than at the thread's next call.
       hop.context = Value();
       hop.context_overlay = nullptr;
-      hop_overlay.clear();
+      // A caller's overlay is its own: not kept past the call.
+      if (!hop_overlay_inputs.reusable) hop_overlay.clear();
     }
     if (out->decision == Decision::kAllow && call.task != nullptr) {
       call.task->RecordCall({request.principal, request.action, request.resource});
