@@ -52,9 +52,16 @@ struct EntityUid {
   std::string ToString() const;
 
   friend bool operator==(const EntityUid&, const EntityUid&) = default;
-  // One 64-bit word: hashing a uid is on the decision path (every `in`).
+
+  // One 64-bit word: hashing and comparing uids is on the decision path
+  // (every `in`, every index probe). The two ids as they lie in memory, so
+  // that this is a single load; which half holds which id depends on the
+  // machine's byte order, so callers may only compare and hash it.
   uint64_t packed() const {
-    return (static_cast<uint64_t>(type.id()) << 32) | id.id();
+    static_assert(sizeof(Symbol) == 4, "EntityUid must be two 32-bit ids");
+    uint64_t v;
+    std::memcpy(&v, this, sizeof v);
+    return v;
   }
   template <typename H>
   friend H AbslHashValue(H h, const EntityUid& u) {

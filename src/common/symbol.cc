@@ -19,7 +19,9 @@ namespace {
 
 constexpr uint32_t kChunkBits = 14;
 constexpr uint32_t kChunkSize = 1u << kChunkBits;
-constexpr uint32_t kMaxChunks = 1u << 16;  // 2^30 symbols
+// 2^29 symbols: the scope index files keys with two tag bits above a
+// packed uid's high id (src/index/policy_index.h), so ids stay below 2^29.
+constexpr uint32_t kMaxChunks = 1u << 15;
 
 class Table {
  public:
@@ -59,7 +61,7 @@ class Table {
   uint32_t Insert(std::string_view text) {
     const uint32_t id = size_;
     const uint32_t c = id >> kChunkBits;
-    if (c >= kMaxChunks) std::abort();  // 2^30 distinct names: out of memory anyway
+    if (c >= kMaxChunks) std::abort();  // 2^29 distinct names: out of memory anyway
     std::string_view* chunk = chunks_[c].load(std::memory_order_relaxed);
     if (chunk == nullptr) {
       chunk = new std::string_view[kChunkSize];

@@ -164,9 +164,9 @@ inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
     case Op::kAny: return true;
     case Op::kEq: return r.uid == t.entity;
     case Op::kIn: return InRequestEntity(r.uid, r.entity, t.entity);
-    case Op::kIs: return r.type == t.type;
+    case Op::kIs: return r.type.id() == t.type;
     case Op::kIsIn:
-      return r.type == t.type && InRequestEntity(r.uid, r.entity, t.entity);
+      return r.type.id() == t.type && InRequestEntity(r.uid, r.entity, t.entity);
     case Op::kInSet:
       for (uint32_t k = t.type; k < t.entity; ++k) {
         if (InRequestEntity(r.uid, r.entity, set_entities_[k])) return true;
@@ -202,8 +202,7 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
     }
   }
   if (type_keys_used_[slot]) {
-    b = table_.Find(KeyOf(slot, kType, EntityUid{}) ^
-                    (static_cast<uint64_t>(r.type) << 32));
+    b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
     if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, out);
   }
 }
@@ -217,9 +216,9 @@ void PolicyIndex::Candidates(const Request& request,
   out->assign(catch_all_.begin(), catch_all_.end());
   const size_t base = out->size();
   const RequestSlot req[3] = {
-      {request.principal.packed(), request.principal.type.id(), principal},
-      {request.action.packed(), request.action.type.id(), action},
-      {request.resource.packed(), request.resource.type.id(), resource},
+      {request.principal.packed(), request.principal.type, principal},
+      {request.action.packed(), request.action.type, action},
+      {request.resource.packed(), request.resource.type, resource},
   };
   for (Slot slot : {kPrincipal, kAction, kResource}) {
     if (slot_used_[slot]) ProbeSlot(slot, req, out);

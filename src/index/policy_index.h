@@ -53,7 +53,8 @@ class PolicyIndex {
   enum KeyKind : uint8_t { kEntity = 0, kType = 1 };
 
   // A bucket key as one word: the uid's packed form, with the slot and the
-  // kind in bits that packed uids never use (Symbol ids stay below 2^30).
+  // kind in bits 63-61, which packed uids never use (either half is a
+  // Symbol id, and Symbol ids stay below 2^29: see symbol.cc).
   static uint64_t KeyOf(Slot slot, KeyKind kind, const EntityUid& uid) {
     return uid.packed() ^ (static_cast<uint64_t>(slot) << 62) ^
            (static_cast<uint64_t>(kind) << 61);
@@ -84,8 +85,8 @@ class PolicyIndex {
     uint32_t id;
   };
   struct RequestSlot {
-    uint64_t uid = 0;
-    uint32_t type = 0;
+    uint64_t uid = 0;  // EntityUid::packed()
+    Symbol type;
     const StoredEntity* entity = nullptr;
   };
   bool SlotMatches(const SlotTest& t, const RequestSlot& r) const;
