@@ -69,6 +69,8 @@ struct EntityUid {
   }
 };
 
+static_assert(sizeof(EntityUid) == 8, "EntityUid::packed() reads the two ids at once");
+
 // IpAddr: an IPv4 or IPv6 address with a prefix length (a CIDR range). An
 // address written without a prefix has the full length (32 or 128).
 struct IpAddr {
@@ -234,7 +236,9 @@ class Value {
 
   bool as_bool() const { return std::get<0>(data_); }
   int64_t as_long() const { return std::get<1>(data_); }
-  // Valid while this Value (or a copy of it) lives.
+  // Valid while this Value lives unchanged: a short string's bytes are
+  // inside the Value itself (see internal::StringRep), so a view taken
+  // from a temporary or a copy dies with it.
   std::string_view as_string() const { return std::get<2>(data_).view(); }
   const EntityUid& as_entity() const { return std::get<3>(data_); }
   // Sorted (by Value::Compare) and duplicate-free.

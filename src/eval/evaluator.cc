@@ -87,8 +87,6 @@ const Entities& PrefetchRequestEntities(const Entities& entities,
   return entities;
 }
 
-// Starts loading what the index and the conditions read next of a request
-// entity: its ancestors and its attributes.
 // Starts loading every cache line of a record's fields (up to a bound):
 // lookups scan the fields in key order, and a scan that waits for each line
 // in turn costs a miss per line, where loads started together cost about
@@ -104,6 +102,8 @@ void PrefetchFields(const RecordFields& fields) {
 #endif
 }
 
+// Starts loading what the index and the conditions read next of a request
+// entity: its ancestors and its attributes.
 void PrefetchEntityData(const StoredEntity* e) {
 #if defined(__GNUC__)
   if (e == nullptr) return;
