@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "arbiter/arbiter.h"
 #include "tools/cli_common.h"
@@ -25,7 +26,7 @@ struct Totals {
 };
 
 std::string SetString(const std::set<std::string>& s) {
-  return "[" + absl::StrJoin(s, ",") + "]";
+  return absl::StrCat("[", absl::StrJoin(s, ","), "]");
 }
 
 std::set<std::string> StringSet(const nlohmann::json& j) {
