@@ -5,6 +5,7 @@
 #include "arbiter/entities.h"
 
 #include <catch2/catch.hpp>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "arbiter/value.h"
 
 namespace arbiter {
@@ -380,8 +382,8 @@ TEST_CASE("entities: cycles are errors and never hang", "[entities]") {
   items.push_back(E("Tail", "t1", {{"Ring", "r0"}}));
   const int ring = 50;
   for (int i = 0; i < ring; ++i) {
-    items.push_back(E("Ring", "r" + std::to_string(i),
-                      {{"Ring", "r" + std::to_string((i + 1) % ring)}}));
+    items.push_back(E("Ring", absl::StrCat("r", i),
+                      {{"Ring", absl::StrCat("r", (i + 1) % ring)}}));
   }
   std::string msg = LoadError(Array(items));
   CHECK_THAT(msg, Contains("(`Ring::"));
@@ -553,7 +555,7 @@ TEST_CASE("entities: lookups, and equal strings stored once", "[entities]") {
   auto many = Entities::FromJson(json);
   REQUIRE(many.ok());
   for (int i = 0; i < 5000; ++i) {
-    const StoredEntity* u = (*many)->Find(EntityUid::Of("U", "u" + std::to_string(i)));
+    const StoredEntity* u = (*many)->Find(EntityUid::Of("U", absl::StrCat("u", i)));
     REQUIRE(u != nullptr);
     CHECK(u->FindAttr(Symbol::Intern("n"))->as_long() == i);
   }

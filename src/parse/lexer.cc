@@ -347,12 +347,19 @@ std::vector<Token> Lex(std::string_view source) {
 }
 
 std::string DescribeToken(const Token& t) {
+  // Appended rather than `"..." + std::string(...)`, which GCC 12 reports
+  // with a false -Wrestrict warning.
+  auto wrap = [&t](std::string_view before, std::string_view after) {
+    std::string out(before);
+    out.append(t.text).append(after);
+    return out;
+  };
   switch (t.kind) {
     case Tok::kEnd: return "end of input";
-    case Tok::kString: return "string literal `\"" + std::string(t.text) + "\"`";
-    case Tok::kSlot: return "`?" + std::string(t.text) + "`";
+    case Tok::kString: return wrap("string literal `\"", "\"`");
+    case Tok::kSlot: return wrap("`?", "`");
     case Tok::kError: return "invalid token";
-    default: return "`" + std::string(t.text) + "`";
+    default: return wrap("`", "`");
   }
 }
 
