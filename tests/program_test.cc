@@ -174,8 +174,9 @@ TEST_CASE("program: errors are those of the tree walker", "[program]") {
 
 TEST_CASE("program: threaded short-circuits and fused conditions", "[program]") {
   // `&&`/`||` jumps that end in a `when`/`unless` fail the policy or skip
-  // the clause directly, and tests apply the clause they end: every way
-  // through, with each operand true, false and erroring, in both clauses.
+  // the clause directly, and tests apply the clause they end: short-circuit
+  // taken and not, operands true, false and erroring, in both clauses, and
+  // through `if`.
   struct Case {
     const char* clauses;
     Decision expected;

@@ -6,8 +6,9 @@
 //   A Value is one of Cedar's types: Bool, Long, String, entity reference,
 //   Set, Record, or one of the extension types ipaddr, decimal, datetime and
 //   duration. Scalars (Bool, Long, entity references and all four extension
-//   types) are stored inline, without heap allocation; String, Set and Record
-//   share an immutable heap payload, so copying any Value is cheap.
+//   types) and strings of up to 23 bytes are stored inline, without heap
+//   allocation; longer strings, Set and Record share an immutable heap
+//   payload, so copying any Value is cheap.
 //
 //   arbiter::Value ctx = arbiter::Value::Record({
 //       {arbiter::Symbol::Intern("authenticated"), arbiter::Value::Bool(true)},
