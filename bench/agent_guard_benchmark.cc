@@ -10,6 +10,9 @@
 //   BM_GuardedAuthorize  the whole guard: credential check (registry),
 //                      task record layered over the request context, and a
 //                      record per decision to a JsonlFileSink (a temp file)
+//   BM_CredentialIssueRevoke/N  the registry's write side with N credentials
+//                      already live: issue one and revoke it (should not
+//                      grow with N: neither copies the table)
 //
 // The guarded run puts the task under `context.agent_task`: the workloads'
 // own contexts already use `task` and `chain`. Before timing, every guarded
@@ -261,6 +264,42 @@ void BM_GuardLogOnly(benchmark::State& state) {
     benchmark::DoNotOptimize(r.decision);
   });
 }
+void BM_CredentialIssueRevoke(benchmark::State& state) {
+  arbiter::CredentialRegistry registry;
+  const arbiter::EntityUid agent = arbiter::EntityUid::Of("Agent", "a");
+  const arbiter::EntityUid action = arbiter::EntityUid::Of("Action", "read");
+  auto spec = [&](std::string task) {
+    arbiter::CredentialSpec s;
+    s.task_id = std::move(task);
+    s.agent = agent;
+    s.actions = {action};
+    s.ttl = std::chrono::minutes(5);
+    return s;
+  };
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    if (!registry.Issue(spec("task-" + std::to_string(i % 1000))).ok()) {
+      state.SkipWithError("issue failed");
+      return;
+    }
+  }
+  const arbiter::CredentialSpec one = spec("bench");
+  for (auto _ : state) {
+    absl::StatusOr<std::string> id = registry.Issue(one);
+    if (!id.ok() || !registry.Revoke(*id).ok()) {
+      state.SkipWithError("issue or revoke failed");
+      return;
+    }
+    // Keep the registry at its size: forget the bench task's credentials
+    // once in a while (outside the timing: Purge is the O(size) call).
+    if (registry.size() > static_cast<size_t>(state.range(0)) + 4096) {
+      state.PauseTiming();
+      registry.Purge(registry.clock()->Now());
+      state.ResumeTiming();
+    }
+  }
+}
+BENCHMARK(BM_CredentialIssueRevoke)->Arg(1000)->Arg(100000);
+
 BENCHMARK(BM_GuardTaskOnly)->Arg(10)->Arg(1000)->UseRealTime();
 BENCHMARK(BM_GuardCredentialOnly)->Arg(10)->Arg(1000)->UseRealTime();
 BENCHMARK(BM_GuardLogOnly)->Arg(10)->Arg(1000)->UseRealTime();

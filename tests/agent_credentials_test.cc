@@ -1,12 +1,15 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // CredentialRegistry: every deny reason, expiry under an injected clock,
-// revocation one by one and by ending a task, action groups, and checks
-// racing with revocation (run it under ThreadSanitizer by hand with the
+// revocation one by one and by ending a task, action groups, a long random
+// run against a model (the table grows and is purged many times), and
+// checks racing with issue, growth and revocation (run it under ThreadSanitizer by hand with the
 // tests/sanitize harness: TEST_SOURCES=tests/agent_credentials_test.cc).
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -213,6 +216,96 @@ TEST_CASE("agent credentials: checks race with issue and revocation",
   for (auto& r : readers) r.join();
   CHECK(wrong.load() == 0);
   CHECK(f.Check(stable, kWorker, kReadDoc, "stable") == CredentialStatus::kValid);
+}
+
+// Thousands of random operations, each followed by a check of every id
+// ever issued against a plain model: the table grows from 16 slots to
+// thousands, purges rebuild it, tasks end and are started again under the
+// same name, and every answer (including EndTask's and Purge's counts)
+// must match.
+TEST_CASE("agent credentials: a long random run matches a model", "[agent]") {
+  Fixture f;
+  struct Model {
+    std::string task;
+    int generation = 0;  // which run of the task (ended and started again)
+    EntityUid agent;
+    TimePoint expires;
+    bool revoked = false, purged = false;
+  };
+  std::map<std::string, Model> ids;
+  std::map<std::string, int> generation;     // a task's current run
+  std::set<std::pair<std::string, int>> ended;  // finished runs
+  std::mt19937_64 rng(20261129);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  auto is_revoked = [&](const Model& m) {
+    return m.revoked || ended.count({m.task, m.generation}) > 0;
+  };
+  auto expect = [&](const Model& m) {
+    if (m.purged) return CredentialStatus::kUnknown;
+    if (is_revoked(m)) return CredentialStatus::kRevoked;
+    if (f.clock.Now() >= m.expires) return CredentialStatus::kExpired;
+    return CredentialStatus::kValid;
+  };
+  std::vector<std::string> order;  // ids in issue order, to pick from
+  int mismatches = 0;
+  for (int step = 0; step < 4000; ++step) {
+    const size_t op = pick(100);
+    if (op < 70 || order.empty()) {
+      const std::string task = "task-" + std::to_string(pick(12));
+      const EntityUid agent = pick(2) == 0 ? kWorker : kOther;
+      const auto ttl = seconds(30 + static_cast<int>(pick(600)));
+      auto id = f.registry.Issue(Spec(task, agent, {kReadTools}, ttl));
+      REQUIRE(id.ok());
+      REQUIRE(ids.count(*id) == 0);
+      ids[*id] = Model{task, generation[task], agent, f.clock.Now() + ttl};
+      order.push_back(*id);
+    } else if (op < 82) {
+      const std::string& id = order[pick(order.size())];
+      Model& target = ids[id];
+      const absl::Status s = f.registry.Revoke(id);
+      if (target.purged) {
+        CHECK(s.code() == absl::StatusCode::kNotFound);
+      } else {
+        CHECK(s.ok());
+        target.revoked = true;
+      }
+    } else if (op < 90) {
+      const std::string task = "task-" + std::to_string(pick(12));
+      size_t expected = 0;
+      if (ended.count({task, generation[task]}) == 0) {
+        for (const auto& [id, m] : ids) {
+          if (m.task == task && m.generation == generation[task] && !m.purged &&
+              !m.revoked) {
+            ++expected;
+          }
+        }
+      }
+      CHECK(f.registry.EndTask(task) == expected);
+      ended.insert({task, generation[task]});
+      ++generation[task];
+    } else if (op < 95) {
+      size_t expected = 0;
+      for (auto& [id, m] : ids) {
+        if (!m.purged && (is_revoked(m) || f.clock.Now() >= m.expires)) {
+          m.purged = true;
+          ++expected;
+        }
+      }
+      CHECK(f.registry.Purge(f.clock.Now()) == expected);
+    } else {
+      f.clock.Advance(seconds(1 + static_cast<int>(pick(120))));
+    }
+    if (step % 50 == 0 || step > 3950) {
+      size_t live = 0;
+      for (const auto& [id, m] : ids) {
+        if (!m.purged) ++live;
+        if (f.Check(id, m.agent, kReadDoc, m.task) != expect(m)) ++mismatches;
+      }
+      CHECK(f.registry.size() == live);
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(ids.size() > 2000);  // the table grew well past its first size
 }
 
 // A thread caches a few registries' tables; more registries than the cache

@@ -11,9 +11,8 @@
 //   ... issue a credential with a 60 s time to live ...
 //   clock.Advance(std::chrono::seconds(61));  // now it is expired
 //
-//   The guard measures latency with absl::GetCurrentTimeNanos (a calibrated
-//   cycle-counter clock), never with a Clock, so that a manual clock cannot
-//   distort it.
+//   The guard measures latency with clock_gettime (see guard.cc), never with
+//   a Clock, so that a manual clock cannot distort it.
 //
 // Thread-safety
 //   Now() may be called from any thread. ManualClock::Set and Advance may

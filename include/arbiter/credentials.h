@@ -30,15 +30,23 @@
 //
 // Thread-safety
 //   CredentialRegistry may be used from any number of threads. Check takes no
-//   lock: it reads an immutable snapshot of the id table (RCU style), which
-//   each thread caches and revalidates with one atomic load, and does one
-//   hash probe. Issue, Revoke, EndTask and Purge serialize on a mutex and
-//   publish a new snapshot, so each is atomic to checkers (an EndTask is seen
-//   whole or not at all) and is seen by every check that starts after it
-//   returns. The price is on the write side: publishing copies the table
-//   (one pointer per remembered credential), so a mutation costs O(size());
-//   Purge keeps size() small. A thread's cache may keep a replaced snapshot
-//   (and the grants in it) alive until that thread's next check.
+//   lock and writes nothing shared: it probes an open-addressing id table
+//   that each thread caches (revalidated with one atomic load), reading the
+//   slot's key with acquire order, and then the grant. Issue, Revoke,
+//   EndTask and Purge serialize on a mutex, and none of them copies the
+//   table on the common path:
+//     Issue    fills one empty slot in place (the key is stored last, with
+//              release order, so a check sees a whole grant or none); when
+//              the table is half full it is replaced by one twice the size
+//              (amortized O(1) per credential).
+//     Revoke   sets the grant's revoked flag: O(1).
+//     EndTask  sets the task's ended flag, which every credential of the
+//              task reads: all of them are revoked at the same instant.
+//     Purge    builds a table without the revoked and expired grants:
+//              O(size()).
+//   Each is seen by every check that starts after it returns. A thread's
+//   cache may keep a replaced table (and the grants in it) alive until that
+//   thread's next check.
 
 #ifndef ARBITER_CREDENTIALS_H_
 #define ARBITER_CREDENTIALS_H_
@@ -154,36 +162,51 @@ class CredentialRegistry : public CredentialChecker {
 
  private:
   struct Key {
-    uint64_t hi = 0, lo = 0;
-    friend bool operator==(const Key&, const Key&) = default;
-    template <typename H>
-    friend H AbslHashValue(H h, const Key& k) {
-      // The bits are uniformly random already; one word is plenty.
-      return H::combine(std::move(h), k.lo);
+    uint64_t hi = 0, lo = 0;  // lo == 0 is never issued: it marks empty slots
+  };
+  // What every credential of one task shares. Ending the task is one store
+  // to `ended`, so a check sees all of the task's credentials revoked or
+  // none of them.
+  struct TaskState {
+    explicit TaskState(std::string task_id) : id(std::move(task_id)) {}
+    const std::string id;
+    std::atomic<bool> ended{false};
+  };
+  // Immutable once in a table, except for the revocation flags. What Check
+  // reads comes first: one cache line.
+  struct Grant {
+    std::atomic<bool> revoked{false};  // revoked one by one
+    TimePoint expires;
+    EntityUid agent;
+    std::shared_ptr<TaskState> task;
+    std::vector<EntityUid> actions;
+    Key key;
+
+    bool Revoked() const {
+      return revoked.load(std::memory_order_acquire) ||
+             task->ended.load(std::memory_order_acquire);
     }
   };
-  struct Grant {
-    std::string task_id;
-    EntityUid agent;
-    std::vector<EntityUid> actions;
-    TimePoint expires;
-    bool revoked = false;
+  class Table;  // the id table (credential_registry.cc)
+  // A task's entry, for EndTask and Purge: its state and its grants.
+  struct TaskEntry {
+    std::shared_ptr<TaskState> state;
+    std::vector<const Grant*> grants;
   };
-  // Grants are immutable once published; a revocation publishes a copy.
-  using Table = absl::flat_hash_map<Key, std::shared_ptr<const Grant>>;
   static bool ParseId(std::string_view text, Key* key);
   // The current table, from the calling thread's cache when still current.
   const Table& Snapshot() const;
   // With mu_ held: makes `next` the current table.
-  void PublishLocked(Table next);
+  void PublishLocked(std::shared_ptr<Table> next);
 
   const Clock* const clock_;
   const uint64_t serial_;  // unique per registry, keys the thread caches
-  // Bumped after every publish; a thread cache of an older version is stale.
+  // Bumped whenever table_ is replaced; a thread cache of an older version
+  // is stale. Inserts into the current table do not bump it.
   std::atomic<uint64_t> version_{1};
-  mutable std::mutex mu_;                                       // writers
-  std::shared_ptr<const Table> table_;                          // guarded by mu_
-  absl::flat_hash_map<std::string, std::vector<Key>> by_task_;  // guarded by mu_
+  mutable std::mutex mu_;                                // writers
+  std::shared_ptr<Table> table_;                         // guarded by mu_
+  absl::flat_hash_map<std::string, TaskEntry> by_task_;  // guarded by mu_
 };
 
 }  // namespace arbiter

@@ -1,24 +1,31 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
-// CredentialRegistry: a hash map from the 128-bit id to its grant, published
-// RCU style. Writers (under mu_) copy the current table, change the copy and
-// publish it; a published table and its grants are never changed again.
+// CredentialRegistry: an open-addressing table from the 128-bit id to its
+// grant, filled in place. Ids are uniformly random, so the id's low word is
+// the hash, and a slot is written once: its grant pointer and high word
+// first, then its low word with release order, which is what a check reads
+// (acquire) to decide whether the slot is taken. A slot is never emptied or
+// rewritten in a table; Purge, and growth when the table is half full, build
+// a new table and publish it RCU style (the old one lives on in the thread
+// caches that still hold it, and keeps its grants alive).
 // Check parses the hex id (no allocation), finds the current table through
 // its thread's cache (one atomic load when nothing changed; no lock, no
-// shared counter written, so checking threads never contend), probes once,
-// and tests the grant's fields in a fixed order so that each failure maps to
+// shared counter written, so checking threads never contend), probes, and
+// tests the grant's fields in a fixed order so that each failure maps to
 // exactly one reason. Grants stay in the table after revocation so that a
 // revoked id answers "revoked", not "unknown", until Purge.
 //
 // INVARIANT: version_ changes (under mu_) after every publish, and a thread
 // cache entry pairs a table with the version it was current at, so a cache
-// whose version equals version_ holds the current table.
+// whose version equals version_ holds the current table. Every grant in a
+// table is also in by_task_ under its task, unless its task has ended.
 
 #include "arbiter/credentials.h"
 
 #include <array>
 #include <mutex>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "src/agent/random.h"
 
@@ -69,10 +76,61 @@ thread_local size_t table_cache_next = 0;  // round-robin victim
 
 }  // namespace
 
+// The id table. Readers call only Find; everything else runs under the
+// registry's mutex.
+class CredentialRegistry::Table {
+ public:
+  // `capacity` is a power of two.
+  explicit Table(size_t capacity)
+      : slots_(new Slot[capacity]), mask_(capacity - 1) {}
+
+  Grant* Find(const Key& key) const {
+    if (key.lo == 0) return nullptr;  // never issued; marks empty slots
+    for (size_t i = key.lo & mask_;; i = (i + 1) & mask_) {
+      const uint64_t lo = slots_[i].lo.load(std::memory_order_acquire);
+      if (lo == 0) return nullptr;
+      if (lo == key.lo && slots_[i].hi == key.hi) return slots_[i].grant;
+    }
+  }
+
+  // Whether one more grant keeps the load factor at most one half.
+  bool HasRoomForOne() const { return (grants_.size() + 1) * 2 <= mask_ + 1; }
+
+  // Adds a grant whose key is not in the table (and whose key.lo != 0).
+  void Insert(std::shared_ptr<Grant> grant) {
+    size_t i = grant->key.lo & mask_;
+    while (slots_[i].lo.load(std::memory_order_relaxed) != 0) i = (i + 1) & mask_;
+    slots_[i].hi = grant->key.hi;
+    slots_[i].grant = grant.get();
+    slots_[i].lo.store(grant->key.lo, std::memory_order_release);
+    grants_.push_back(std::move(grant));
+  }
+
+  // Every grant in the table (keeps them alive while the table lives).
+  const std::vector<std::shared_ptr<Grant>>& grants() const { return grants_; }
+
+  // The smallest capacity that holds `n` grants and one more.
+  static size_t CapacityFor(size_t n) {
+    size_t c = 16;
+    while ((n + 1) * 2 > c) c *= 2;
+    return c;
+  }
+
+ private:
+  struct Slot {
+    std::atomic<uint64_t> lo{0};  // 0: empty
+    uint64_t hi = 0;
+    Grant* grant = nullptr;
+  };
+  std::unique_ptr<Slot[]> slots_;
+  size_t mask_;
+  std::vector<std::shared_ptr<Grant>> grants_;
+};
+
 CredentialRegistry::CredentialRegistry(const Clock* clock)
     : clock_(clock != nullptr ? clock : Clock::System()),
       serial_(next_serial.fetch_add(1, std::memory_order_relaxed)),
-      table_(std::make_shared<const Table>()) {}
+      table_(std::make_shared<Table>(Table::CapacityFor(0))) {}
 
 CredentialRegistry::~CredentialRegistry() = default;
 
@@ -115,8 +173,8 @@ const CredentialRegistry::Table& CredentialRegistry::Snapshot() const {
   return *static_cast<const Table*>(e.table.get());
 }
 
-void CredentialRegistry::PublishLocked(Table next) {
-  table_ = std::make_shared<const Table>(std::move(next));
+void CredentialRegistry::PublishLocked(std::shared_ptr<Table> next) {
+  table_ = std::move(next);
   version_.fetch_add(1, std::memory_order_release);
 }
 
@@ -131,7 +189,6 @@ absl::StatusOr<std::string> CredentialRegistry::Issue(const CredentialSpec& spec
     return absl::InvalidArgumentError("credential: time to live must be positive");
   }
   auto grant = std::make_shared<Grant>();
-  grant->task_id = spec.task_id;
   grant->agent = spec.agent;
   grant->actions = spec.actions;
   grant->expires = clock_->Now() +
@@ -139,7 +196,8 @@ absl::StatusOr<std::string> CredentialRegistry::Issue(const CredentialSpec& spec
   std::lock_guard<std::mutex> lock(mu_);
   Key key;
   // A collision among 128 random bits will not happen; the loop only makes
-  // "ids are unique" an invariant rather than a probability.
+  // "ids are unique" an invariant rather than a probability (and keeps the
+  // low word off 0, the empty-slot mark).
   do {
     uint64_t words[2];
     if (absl::Status s = internal::OsRandomBytes(words, sizeof words); !s.ok()) {
@@ -147,11 +205,20 @@ absl::StatusOr<std::string> CredentialRegistry::Issue(const CredentialSpec& spec
     }
     key.hi = words[0];
     key.lo = words[1];
-  } while (table_->contains(key));
-  Table next = *table_;
-  next.emplace(key, std::move(grant));
-  PublishLocked(std::move(next));
-  by_task_[spec.task_id].push_back(key);
+  } while (key.lo == 0 || table_->Find(key) != nullptr);
+  grant->key = key;
+  TaskEntry& task = by_task_[spec.task_id];
+  if (task.state == nullptr) task.state = std::make_shared<TaskState>(spec.task_id);
+  grant->task = task.state;
+  task.grants.push_back(grant.get());
+  if (!table_->HasRoomForOne()) {
+    // Twice the size: the copy is of pointers, and amortized over the
+    // inserts that filled the table.
+    auto next = std::make_shared<Table>(Table::CapacityFor(table_->grants().size()));
+    for (const auto& g : table_->grants()) next->Insert(g);
+    PublishLocked(std::move(next));
+  }
+  table_->Insert(std::move(grant));
   std::string id;
   id.reserve(32);
   internal::AppendHex64(key.hi, &id);
@@ -162,17 +229,12 @@ absl::StatusOr<std::string> CredentialRegistry::Issue(const CredentialSpec& spec
 absl::Status CredentialRegistry::Revoke(std::string_view credential_id) {
   Key key;
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = ParseId(credential_id, &key) ? table_->find(key) : table_->end();
-  if (it == table_->end()) {
+  Grant* g = ParseId(credential_id, &key) ? table_->Find(key) : nullptr;
+  if (g == nullptr) {
     return absl::NotFoundError(absl::StrCat(
         "no credential `", std::string(credential_id), "`"));
   }
-  if (it->second->revoked) return absl::OkStatus();
-  Table next = *table_;
-  auto revoked = std::make_shared<Grant>(*it->second);
-  revoked->revoked = true;
-  next[key] = std::move(revoked);
-  PublishLocked(std::move(next));
+  g->revoked.store(true, std::memory_order_release);
   return absl::OkStatus();
 }
 
@@ -180,57 +242,57 @@ size_t CredentialRegistry::EndTask(std::string_view task_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto t = by_task_.find(absl::string_view(task_id.data(), task_id.size()));
   if (t == by_task_.end()) return 0;
-  Table next = *table_;
   size_t n = 0;
-  for (const Key& key : t->second) {
-    auto it = next.find(key);
-    if (it != next.end() && !it->second->revoked) {
-      auto revoked = std::make_shared<Grant>(*it->second);
-      revoked->revoked = true;
-      it->second = std::move(revoked);
-      ++n;
-    }
+  for (const Grant* g : t->second.grants) {
+    if (!g->revoked.load(std::memory_order_relaxed)) ++n;
   }
+  // One store for the whole task: no check sees part of it revoked.
+  t->second.state->ended.store(true, std::memory_order_release);
   by_task_.erase(t);
-  // One publish for the whole task: no check sees part of it revoked.
-  if (n > 0) PublishLocked(std::move(next));
   return n;
 }
 
 size_t CredentialRegistry::Purge(TimePoint now) {
   std::lock_guard<std::mutex> lock(mu_);
-  Table next = *table_;
-  size_t n = 0;
-  for (auto it = next.begin(); it != next.end();) {
-    const Grant& g = *it->second;
-    if (g.revoked || now >= g.expires) {
-      auto t = by_task_.find(g.task_id);
-      if (t != by_task_.end()) {
-        std::erase(t->second, it->first);
-        if (t->second.empty()) by_task_.erase(t);
-      }
-      next.erase(it++);
-      ++n;
+  std::vector<std::shared_ptr<Grant>> kept;
+  kept.reserve(table_->grants().size());
+  absl::flat_hash_set<const Grant*> removed;
+  for (const auto& g : table_->grants()) {
+    if (g->Revoked() || now >= g->expires) {
+      removed.insert(g.get());
     } else {
-      ++it;
+      kept.push_back(g);
     }
   }
-  if (n > 0) PublishLocked(std::move(next));
-  return n;
+  if (removed.empty()) return 0;
+  // Ended tasks are no longer in by_task_; the others forget their purged
+  // grants, and a task left with none is forgotten too.
+  for (auto t = by_task_.begin(); t != by_task_.end();) {
+    std::erase_if(t->second.grants,
+                  [&](const Grant* g) { return removed.contains(g); });
+    if (t->second.grants.empty()) {
+      by_task_.erase(t++);
+    } else {
+      ++t;
+    }
+  }
+  auto next = std::make_shared<Table>(Table::CapacityFor(kept.size()));
+  for (auto& g : kept) next->Insert(std::move(g));
+  PublishLocked(std::move(next));
+  return removed.size();
 }
 
 CredentialStatus CredentialRegistry::Check(const CredentialQuery& q) const {
   if (q.credential_id.empty()) return CredentialStatus::kMissing;
   Key key;
   if (!ParseId(q.credential_id, &key)) return CredentialStatus::kUnknown;
-  const Table& table = Snapshot();
-  auto it = table.find(key);
-  if (it == table.end()) return CredentialStatus::kUnknown;
-  const Grant& g = *it->second;
-  if (g.revoked) return CredentialStatus::kRevoked;
+  const Grant* found = Snapshot().Find(key);
+  if (found == nullptr) return CredentialStatus::kUnknown;
+  const Grant& g = *found;
+  if (g.Revoked()) return CredentialStatus::kRevoked;
   if (q.now >= g.expires) return CredentialStatus::kExpired;
   if (g.agent != q.principal) return CredentialStatus::kWrongAgent;
-  if (!q.task_id.empty() && q.task_id != g.task_id) {
+  if (!q.task_id.empty() && q.task_id != g.task->id) {
     return CredentialStatus::kWrongTask;
   }
   // Scope: the action itself, or one of its groups. The action's ancestors
@@ -252,18 +314,17 @@ CredentialStatus CredentialRegistry::Check(const CredentialQuery& q) const {
 absl::StatusOr<TimePoint> CredentialRegistry::ExpiresAt(
     std::string_view credential_id) const {
   Key key;
-  const Table& table = Snapshot();
-  auto it = ParseId(credential_id, &key) ? table.find(key) : table.end();
-  if (it == table.end()) {
+  const Grant* g = ParseId(credential_id, &key) ? Snapshot().Find(key) : nullptr;
+  if (g == nullptr) {
     return absl::NotFoundError(absl::StrCat(
         "no credential `", std::string(credential_id), "`"));
   }
-  return it->second->expires;
+  return g->expires;
 }
 
 size_t CredentialRegistry::size() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return table_->size();
+  return table_->grants().size();
 }
 
 }  // namespace arbiter
