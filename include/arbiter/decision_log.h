@@ -100,8 +100,8 @@ struct DecisionRecord {
   EntityUid denied_principal;
   absl::Span<const std::string_view> policies;  // determining policy ids
   absl::Span<const PolicyError> errors;
-  // The whole guarded call, by absl::GetCurrentTimeNanos (a cycle-counter
-  // clock; see GuardOptions::clock).
+  // The whole guarded call, by clock_gettime (never the injectable
+  // GuardOptions::clock).
   std::chrono::nanoseconds latency{0};
   // The request-context fields chosen by GuardOptions::logged_context_fields
   // (none by default), sorted by key.
@@ -141,10 +141,14 @@ class MemorySink : public DecisionLogger {
 
 // Options for JsonlFileSink.
 struct JsonlFileSinkOptions {
-  // Records the queue holds; beyond that Log() drops. Default: 8192.
+  // Records the queue holds (rounded up to a power of two); beyond that
+  // Log() drops. Default: 8192.
   size_t queue_capacity = 8192;
-  // The writer wakes at least this often to write what is queued, and at
-  // once when the queue is a quarter full. Default: 50 ms.
+  // The longest the writer sleeps. While records keep coming it wakes every
+  // millisecond (or this often, if shorter); when the queue is idle it
+  // backs off to this interval, and a producer wakes it at once only when
+  // the queue is half full. Log() takes no lock and, below half full,
+  // makes no system call. Default: 50 ms.
   std::chrono::milliseconds flush_interval{50};
 };
 
