@@ -89,6 +89,37 @@ TEST_CASE("agent credentials: ids are 128 random bits in hex", "[agent]") {
   CHECK(f.registry.size() == 200);
 }
 
+// The id is parsed sixteen digits at a time: every one of the 32 positions
+// must count (another digit there is another id) and must be a lower-case
+// hex digit (anything else, including bytes above 0x7f, is unknown).
+TEST_CASE("agent credentials: every digit of an id counts and is checked",
+          "[agent]") {
+  Fixture f;
+  const std::string id = f.Issue();
+  REQUIRE(f.Check(id) == CredentialStatus::kValid);
+  const std::string bad = std::string("gGA/:`@ ~") + '\0' + '\x80' + '\xff';
+  int wrong = 0;
+  for (size_t pos = 0; pos < id.size(); ++pos) {
+    std::string other = id;
+    other[pos] = id[pos] == '0' ? 'f' : '0';
+    if (f.Check(other) != CredentialStatus::kUnknown) ++wrong;
+    for (char c : bad) {
+      std::string broken = id;
+      broken[pos] = c;
+      if (f.Check(broken) != CredentialStatus::kUnknown) ++wrong;
+    }
+    std::string upper = id;
+    if (upper[pos] >= 'a' && upper[pos] <= 'f') {
+      upper[pos] = static_cast<char>(upper[pos] - 'a' + 'A');
+      if (f.Check(upper) != CredentialStatus::kUnknown) ++wrong;
+    }
+  }
+  CHECK(wrong == 0);
+  CHECK(f.Check(id.substr(0, 31)) == CredentialStatus::kUnknown);
+  CHECK(f.Check(id + "0") == CredentialStatus::kUnknown);
+  CHECK(f.Check(std::string(32, '0')) == CredentialStatus::kUnknown);
+}
+
 TEST_CASE("agent credentials: a valid credential passes", "[agent]") {
   Fixture f;
   const std::string id = f.Issue();
