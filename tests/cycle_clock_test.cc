@@ -44,7 +44,8 @@ TEST_CASE("cycle clock: tells the system clock's time", "[agent][clock]") {
   CHECK(errors[errors.size() * 99 / 100] < 1'000'000);
 }
 
-TEST_CASE("cycle clock: readings in a row do not go back", "[agent][clock]") {
+TEST_CASE("cycle clock: readings in a row do not go back",
+          "[agent][clock][stress]") {
   std::vector<std::thread> threads;
   std::atomic<int64_t> worst{0};
   for (int t = 0; t < 3; ++t) {
