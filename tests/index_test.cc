@@ -111,7 +111,8 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
         r.action = EntityUid::Of("Action", a);
         r.resource = EntityUid::Of("Doc", d);
         std::vector<uint32_t> got;
-        (*set)->index().Candidates(r, e.Find(r.principal), e.Find(r.action),
+        (*set)->index().Candidates(internal::RequestView::Of(r),
+                                   e.Find(r.principal), e.Find(r.action),
                                    e.Find(r.resource), &got);
         internal::Evaluator eval(e, r);
         std::vector<uint32_t> want;
@@ -129,8 +130,8 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
   r.action = EntityUid::Of("Action", "read");
   r.resource = EntityUid::Of("Doc", "d1");
   std::vector<uint32_t> c;
-  (*set)->index().Candidates(r, e.Find(r.principal), e.Find(r.action),
-                             e.Find(r.resource), &c);
+  (*set)->index().Candidates(internal::RequestView::Of(r), e.Find(r.principal),
+                             e.Find(r.action), e.Find(r.resource), &c);
   std::vector<std::string_view> ids;
   for (uint32_t i : c) ids.push_back((*set)->policy_id(i));
   CHECK(ids == std::vector<std::string_view>{"policy1", "policy3", "policy4",

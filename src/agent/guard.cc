@@ -13,8 +13,8 @@
 // two cycle-clock reads (the latency, whose first also gives "now"; only
 // with a logger), one credential probe, the task's prebuilt record and the
 // delegation's placed in a two-field overlay over the caller's context
-// (Request::context_overlay: the caller's record is shared, not copied),
-// and the logger's copy into its queue.
+// (kept between a thread's calls; the caller's record is borrowed through
+// a RequestView, not copied), and the logger's copy into its queue.
 
 #include "arbiter/guard.h"
 
@@ -23,6 +23,8 @@
 
 #include "src/agent/cycle_clock.h"
 #include "src/agent/random.h"
+#include "src/authorize/authorize_view.h"
+#include "src/eval/request_view.h"
 
 namespace arbiter {
 namespace {
@@ -83,7 +85,6 @@ void AppendUniqueErrors(const std::vector<PolicyError>& from,
 
 // Scratch for one hop of a delegation chain, reused by the thread.
 thread_local Response hop_response;
-thread_local Request hop_request;
 thread_local RecordFields hop_overlay;
 
 // What hop_overlay was built from. The overlay stays built between calls
@@ -229,8 +230,9 @@ void Guard::Authorize(const Request& request, const CallContext& call,
 
   // One decision for the acting principal alone (no delegation chain): a
   // deny is its own, at hop 0.
-  auto decide_alone = [&](const Request& r) {
-    arbiter::Authorize(*snap.policies, store, r, &out->core, options_.authorize);
+  auto decide_alone = [&](const internal::RequestView& r) {
+    internal::AuthorizeView(*snap.policies, store, r, &out->core,
+                            options_.authorize);
     out->decision = out->core.decision;
     if (out->decision == Decision::kDeny) {
       out->deny_kind = DenyKind::kPolicy;
@@ -242,18 +244,14 @@ void Guard::Authorize(const Request& request, const CallContext& call,
     out->deny_kind = DenyKind::kUnclassified;
   } else if (checked_ok) {
     if (call.task == nullptr && call.delegation == nullptr) {
-      decide_alone(request);
+      decide_alone(internal::RequestView::Of(request));
     } else {
-      // A thread's scratch request and overlay: a fresh Request would
-      // allocate its default empty context, and a fresh vector its buffer,
-      // on every call. The request is reset at the end of this block; the
-      // overlay is kept for the next call when it holds only the guard's
-      // own records (see OverlayInputs).
-      Request& hop = hop_request;
-      hop.action = request.action;
-      hop.resource = request.resource;
-      hop.context = request.context.is(ValueKind::kRecord) ? request.context
-                                                          : EmptyRecord();
+      // The caller's request seen through the guard's overlay: the context
+      // is borrowed, not copied (no reference count touched), and the
+      // thread's overlay is kept for the next call when it holds only the
+      // guard's own records (see OverlayInputs).
+      internal::RequestView hop = internal::RequestView::Of(request);
+      if (!request.context.is(ValueKind::kRecord)) hop.context = &EmptyRecord();
       OverlayInputs inputs;
       inputs.reusable = request.context_overlay == nullptr;
       if (call.task != nullptr) inputs.task = &call.task->CachedRecord().as_record();
@@ -270,10 +268,9 @@ void Guard::Authorize(const Request& request, const CallContext& call,
       // What the policies read, built only for a whole-context
       // (replayable) log.
       if (log_whole_context_ && logger != nullptr) {
-        evaluated_context = EffectiveContext(hop);
+        evaluated_context = internal::EffectiveContext(hop);
       }
       if (call.delegation == nullptr) {
-        hop.principal = request.principal;
         decide_alone(hop);
       } else {
         // The acting principal first, then the chain from its origin: a
@@ -286,8 +283,8 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         for (size_t step = 0; step < hops; ++step) {
           const size_t i = step == 0 ? upstream.size() : step - 1;  // hop index
           hop.principal = i < upstream.size() ? upstream[i] : request.principal;
-          arbiter::Authorize(*snap.policies, store, hop, &hop_response,
-                             options_.authorize);
+          internal::AuthorizeView(*snap.policies, store, hop, &hop_response,
+                                  options_.authorize);
           if (hop_response.decision == Decision::kDeny) {
             out->decision = Decision::kDeny;
             out->deny_kind =
@@ -304,9 +301,6 @@ void Guard::Authorize(const Request& request, const CallContext& call,
         out->core.decision = out->decision;
         hop_response.Clear();
       }
-      // Drop the references now rather than at the thread's next call.
-      hop.context = Value();
-      hop.context_overlay = nullptr;
       // A caller's overlay is its own: not kept past the call.
       if (!hop_overlay_inputs.reusable) hop_overlay.clear();
     }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "src/ast/policy.h"
+#include "src/authorize/authorize_view.h"
 #include "src/eval/evaluator.h"
 #include "src/eval/program.h"
 #include "src/index/policy_index.h"
@@ -66,6 +67,22 @@ std::string_view DecisionName(Decision d) {
 void Authorize(const PolicySet& policies, const Entities& entities,
                const Request& request, Response* response,
                const AuthorizeOptions& options) {
+  internal::AuthorizeView(policies, entities, internal::RequestView::Of(request),
+                          response, options);
+}
+
+Response Authorize(const PolicySet& policies, const Entities& entities,
+                   const Request& request, const AuthorizeOptions& options) {
+  Response r;
+  Authorize(policies, entities, request, &r, options);
+  return r;
+}
+
+namespace internal {
+
+void AuthorizeView(const PolicySet& policies, const Entities& entities,
+                   const RequestView& request, Response* response,
+                   const AuthorizeOptions& options) {
   response->Clear();
   internal::Evaluator eval(entities, request);
   bool forbidden = false;
@@ -107,11 +124,5 @@ void Authorize(const PolicySet& policies, const Entities& entities,
                                                  : Decision::kDeny;
 }
 
-Response Authorize(const PolicySet& policies, const Entities& entities,
-                   const Request& request, const AuthorizeOptions& options) {
-  Response r;
-  Authorize(policies, entities, request, &r, options);
-  return r;
-}
-
+}  // namespace internal
 }  // namespace arbiter

@@ -8,19 +8,27 @@
 #include <vector>
 
 #include "arbiter/request.h"
+#include "src/eval/request_view.h"
 
 namespace arbiter {
 
 Value EffectiveContext(const Request& request) {
-  if (request.context_overlay == nullptr ||
-      !request.context.is(ValueKind::kRecord)) {
-    return request.context;
+  return internal::EffectiveContext(internal::RequestView::Of(request));
+}
+
+namespace internal {
+
+Value EffectiveContext(const RequestView& view) {
+  const Value& context = *view.context;
+  if (view.context_overlay == nullptr || !context.is(ValueKind::kRecord)) {
+    return context;
   }
   // Value::Record keeps the last of equal keys: the overlay goes second.
-  std::vector<std::pair<Symbol, Value>> fields(request.context.as_record());
-  fields.insert(fields.end(), request.context_overlay->begin(),
-                request.context_overlay->end());
+  std::vector<std::pair<Symbol, Value>> fields(context.as_record());
+  fields.insert(fields.end(), view.context_overlay->begin(),
+                view.context_overlay->end());
   return Value::Record(std::move(fields));
 }
 
+}  // namespace internal
 }  // namespace arbiter

@@ -80,7 +80,7 @@ namespace {
 // Starts the three lookups' cache misses together (see Entities::Prefetch);
 // returns its argument so that it can run in the member initializers.
 const Entities& PrefetchRequestEntities(const Entities& entities,
-                                        const Request& request) {
+                                        const RequestView& request) {
   entities.Prefetch(request.principal);
   entities.Prefetch(request.resource);
   entities.Prefetch(request.action);
@@ -114,7 +114,7 @@ void PrefetchEntityData(const StoredEntity* e) {
 
 }  // namespace
 
-Evaluator::Evaluator(const Entities& entities, const Request& request)
+Evaluator::Evaluator(const Entities& entities, const RequestView& request)
     : entities_(PrefetchRequestEntities(entities, request)),
       request_(request),
       principal_(Value::Entity(request.principal)),
@@ -126,8 +126,8 @@ Evaluator::Evaluator(const Entities& entities, const Request& request)
   PrefetchEntityData(principal_entity_);
   PrefetchEntityData(resource_entity_);
   // Nearly every decision reads context fields.
-  if (request.context.is(ValueKind::kRecord)) {
-    PrefetchFields(request.context.as_record());
+  if (request.context->is(ValueKind::kRecord)) {
+    PrefetchFields(request.context->as_record());
   }
 }
 
@@ -170,8 +170,8 @@ const absl::Status& Evaluator::error() const {
 
 const Value* Evaluator::Context() {
   if (request_.context_overlay == nullptr ||
-      !request_.context.is(ValueKind::kRecord)) {
-    return &request_.context;
+      !request_.context->is(ValueKind::kRecord)) {
+    return request_.context;
   }
   if (!merged_context_.has_value()) merged_context_ = EffectiveContext(request_);
   return &*merged_context_;

@@ -25,13 +25,17 @@
 #include "arbiter/entities.h"
 #include "arbiter/request.h"
 #include "src/ast/policy.h"
+#include "src/eval/request_view.h"
 
 namespace arbiter::internal {
 
 class Evaluator {
  public:
-  // Both must outlive the Evaluator. Not thread-safe: one per call.
-  Evaluator(const Entities& entities, const Request& request);
+  // The store, and what the request points to (its context and overlay),
+  // must outlive the Evaluator. Not thread-safe: one per call.
+  Evaluator(const Entities& entities, const RequestView& request);
+  Evaluator(const Entities& entities, const Request& request)
+      : Evaluator(entities, RequestView::Of(request)) {}
 
   // Whether the scope matches. Never fails: scope tests only compare
   // entities and look up ancestors.
@@ -63,7 +67,7 @@ class Evaluator {
   void AppendErrorMessage(std::string* out) const;
 
   // For the compiled program (program.h), which shares this request state.
-  const Request& request() const { return request_; }
+  const RequestView& request() const { return request_; }
   // Not for `context` when the request has an overlay (see Context()).
   const Value& var_value(Var v) const {
     switch (v) {
@@ -72,18 +76,18 @@ class Evaluator {
       case Var::kResource: return resource_;
       case Var::kContext: break;
     }
-    return request_.context;
+    return *request_.context;
   }
   // A field of the context, overlay first; nullptr when absent or when the
   // context is not a record.
   const Value* ContextField(Symbol key) const {
-    if (!request_.context.is(ValueKind::kRecord)) return nullptr;
+    if (!request_.context->is(ValueKind::kRecord)) return nullptr;
     if (request_.context_overlay != nullptr) {
       if (const Value* v = FindRecordField(*request_.context_overlay, key)) {
         return v;
       }
     }
-    return request_.context.FindField(key);
+    return request_.context->FindField(key);
   }
   // The store entry of principal, action or resource (not context).
   const StoredEntity* var_entity(Var v) const {
@@ -134,7 +138,7 @@ class Evaluator {
   const Value* Context();
 
   const Entities& entities_;
-  const Request& request_;
+  const RequestView request_;
   std::optional<Value> merged_context_;
   const Value principal_;
   const Value action_;

@@ -181,7 +181,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Var var = static_cast<Var>(in.a);
         bool has;
         if (var == Var::kContext) {
-          if (!eval.request().context.is(ValueKind::kRecord)) {
+          if (!eval.request().context->is(ValueKind::kRecord)) {
             return RunResult::kBail;
           }
           has = eval.ContextField(SymbolOf(in.arg)) != nullptr;

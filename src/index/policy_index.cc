@@ -207,7 +207,7 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
   }
 }
 
-void PolicyIndex::Candidates(const Request& request,
+void PolicyIndex::Candidates(const RequestView& request,
                              const StoredEntity* principal,
                              const StoredEntity* action,
                              const StoredEntity* resource,

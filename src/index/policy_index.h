@@ -30,6 +30,7 @@
 #include "arbiter/entities.h"
 #include "arbiter/request.h"
 #include "src/ast/policy.h"
+#include "src/eval/request_view.h"
 #include "src/index/key_table.h"
 
 namespace arbiter::internal {
@@ -42,7 +43,7 @@ class PolicyIndex {
   // policies whose scope matches `request`: sorted, without duplicates. The
   // request's entities are passed as already looked up (nullptr when not in
   // the store), since the evaluator needs them too.
-  void Candidates(const Request& request, const StoredEntity* principal,
+  void Candidates(const RequestView& request, const StoredEntity* principal,
                   const StoredEntity* action, const StoredEntity* resource,
                   std::vector<uint32_t>* out) const;
 
