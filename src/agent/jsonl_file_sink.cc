@@ -20,10 +20,12 @@
 // capacity, which happens only when a burst arrives while the writer sleeps
 // long. Waking a sleeping thread is a futex system call, and on the
 // project's VMs an interrupt to the other vCPU: about 30 us measured, paid
-// by the deciding thread. (Earlier versions took a mutex per record and
-// woke the writer every few hundred records: a paced run then paid 130 ns a
-// record on average, nearly all of it in those wakes and in the rare
-// record that found the writer holding the mutex and had to sleep.)
+// by the deciding thread. (The previous sink took a mutex per record, which
+// the writer also took, and woke the writer every 2,048 records: in a paced
+// loop of Log calls, 145 calls a second stalled for 40 us on average and up
+// to 1.9 ms, asleep on the mutex or waking the writer; mean 80 ns a call.
+// This one: about 35 stalls a second of 30 us on average, at most 65 us;
+// mean 58 ns, of which 30 ns is the loop's timer.)
 //
 // Close sets kClosedBit in tail_, so no position is claimed afterwards; the
 // writer then drains every claimed position (a producer that claimed one is
