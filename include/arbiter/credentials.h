@@ -62,6 +62,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "arbiter/clock.h"
@@ -179,7 +180,9 @@ class CredentialRegistry : public CredentialChecker {
     TimePoint expires;
     EntityUid agent;
     std::shared_ptr<TaskState> task;
-    std::vector<EntityUid> actions;
+    // Most credentials name one or two actions or groups: inline, on the
+    // line Check reads anyway.
+    absl::InlinedVector<EntityUid, 2> actions;
     Key key;
 
     bool Revoked() const {

@@ -222,7 +222,7 @@ absl::StatusOr<std::string> CredentialRegistry::Issue(const CredentialSpec& spec
   }
   auto grant = std::make_shared<Grant>();
   grant->agent = spec.agent;
-  grant->actions = spec.actions;
+  grant->actions.assign(spec.actions.begin(), spec.actions.end());
   grant->expires = clock_->Now() +
                    std::chrono::duration_cast<TimePoint::duration>(spec.ttl);
   std::lock_guard<std::mutex> lock(mu_);
