@@ -390,6 +390,13 @@ TEST_CASE("agent log: opening an impossible path fails cleanly", "[agent]") {
   zero.queue_capacity = 0;
   CHECK(JsonlFileSink::Open(TempLog("zero").string(), zero).status().code() ==
         absl::StatusCode::kInvalidArgument);
+  JsonlFileSinkOptions huge;
+  huge.queue_capacity = JsonlFileSinkOptions::kMaxQueueCapacity + 1;
+  CHECK(JsonlFileSink::Open(TempLog("huge").string(), huge).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  huge.queue_capacity = ~size_t{0};  // must not reach the allocation
+  CHECK(JsonlFileSink::Open(TempLog("huge").string(), huge).status().code() ==
+        absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace

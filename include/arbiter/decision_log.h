@@ -142,8 +142,10 @@ class MemorySink : public DecisionLogger {
 // Options for JsonlFileSink.
 struct JsonlFileSinkOptions {
   // Records the queue holds (rounded up to a power of two); beyond that
-  // Log() drops. Default: 8192.
+  // Log() drops. Each takes a preallocated cell of a few hundred bytes.
+  // Default: 8192; at most kMaxQueueCapacity (Open refuses more).
   size_t queue_capacity = 8192;
+  static constexpr size_t kMaxQueueCapacity = size_t{1} << 22;
   // The longest the writer sleeps. While records keep coming it wakes every
   // millisecond (or this often, if shorter); when the queue is idle it
   // backs off to this interval, and a producer wakes it at once only when

@@ -273,6 +273,11 @@ absl::StatusOr<std::unique_ptr<JsonlFileSink>> JsonlFileSink::Open(
   if (options.queue_capacity == 0) {
     return absl::InvalidArgumentError("decision log: queue capacity is zero");
   }
+  if (options.queue_capacity > JsonlFileSinkOptions::kMaxQueueCapacity) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "decision log: queue capacity ", options.queue_capacity, " is above ",
+        JsonlFileSinkOptions::kMaxQueueCapacity));
+  }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::NotFoundError(absl::StrCat("cannot open decision log `", path,
