@@ -72,13 +72,15 @@ void Renew(Anchor& a, int64_t now_ns, uint64_t now_tsc) {
     const unsigned __int128 num =
         static_cast<unsigned __int128>(now_ns - old_ns) << 32;
     uint64_t rate = static_cast<uint64_t>(num / (now_tsc - old_tsc));
-    // A rate more than 0.1% off the last one is a step of the system clock
-    // (NTP slews by at most 0.05%), not the counter's: the anchor takes the
-    // step, the rate stays.
+    // A rate more than 0.1% off the last one means the system clock stepped
+    // in the interval (NTP slews by at most 0.05%): the anchor takes the
+    // step, and the rate is measured again over the next interval (readings
+    // use clock_gettime meanwhile), so that neither a step nor a disturbed
+    // first measurement can stick.
     const uint64_t old_rate = a.rate.load(std::memory_order_relaxed);
     if (old_rate != 0 &&
         (rate > old_rate + old_rate / 1000 || rate < old_rate - old_rate / 1000)) {
-      rate = old_rate;
+      rate = 0;
     }
     const int64_t reanchor_ns =
         std::chrono::nanoseconds(CycleClock::kReanchor).count();

@@ -15,10 +15,12 @@
 // each time.
 //
 // Used only where the counter is invariant (constant rate, running in every
-// power state: CPUID 0x80000007 EDX bit 8) on x86-64; elsewhere, until the
-// first rate is measured (kFirstRate after the first reading), and whenever
-// the counter looks wrong (behind its anchor), a reading is plain
-// clock_gettime.
+// power state: CPUID 0x80000007 EDX bit 8) on x86-64. Elsewhere, until the
+// first rate is measured (kFirstRate after the first reading), after the
+// system clock steps (a measured rate more than 0.1% off the last one: the
+// rate is measured again), and whenever the counter looks wrong (behind its
+// anchor), a reading is plain clock_gettime. Between renewals the derived
+// time runs at most kReanchor past its anchor, which bounds its error.
 //
 // Thread-safety: Now() may be called from any thread. The anchor is a
 // seqlock: readers retry (or fall back to clock_gettime) while a renewal is
