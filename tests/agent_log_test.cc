@@ -67,6 +67,29 @@ std::vector<json> ReadLines(const std::filesystem::path& p) {
   return out;
 }
 
+// A guard that logs every decision to a JsonlFileSink at `path`.
+std::unique_ptr<JsonlFileSink> OpenSink(const std::filesystem::path& path,
+                                        const JsonlFileSinkOptions& options) {
+  auto sink = JsonlFileSink::Open(path.string(), options);
+  REQUIRE(sink.ok());
+  return *std::move(sink);
+}
+GuardOptions LogTo(DecisionLogger* logger) {
+  GuardOptions o;
+  o.logger = logger;
+  return o;
+}
+struct SinkGuard {
+  explicit SinkGuard(const std::filesystem::path& path,
+                     const JsonlFileSinkOptions& options = {})
+      : sink(OpenSink(path, options)),
+        engine(Policies(), Entities::Empty()),
+        guard(&engine, LogTo(sink.get())) {}
+  std::unique_ptr<JsonlFileSink> sink;
+  Engine engine;
+  Guard guard;
+};
+
 TEST_CASE("agent log: a record holds the whole decision", "[agent]") {
   ManualClock clock(TimePoint(seconds(1'767'225'600)));  // 2026-01-01T00:00:00Z
   CredentialRegistry registry(&clock);
@@ -160,28 +183,23 @@ TEST_CASE("agent log: chosen context fields are copied, others are not",
 
 TEST_CASE("agent log: the file sink writes everything on close", "[agent]") {
   const auto path = TempLog("close");
-  auto sink = JsonlFileSink::Open(path.string());
-  REQUIRE(sink.ok());
-  Engine engine(Policies(), Entities::Empty());
-  GuardOptions o;
-  o.logger = sink->get();
-  Guard guard(&engine, o);
+  SinkGuard f(path);
   std::set<std::string> ids;
   for (int i = 0; i < 5000; ++i) {  // fewer than the queue holds
-    ids.insert(guard.Authorize(Req(kWorker)).id.ToString());
+    ids.insert(f.guard.Authorize(Req(kWorker)).id.ToString());
   }
-  REQUIRE((*sink)->Close().ok());
-  CHECK((*sink)->dropped() == 0);
-  CHECK((*sink)->written() == 5000);
+  REQUIRE(f.sink->Close().ok());
+  CHECK(f.sink->dropped() == 0);
+  CHECK(f.sink->written() == 5000);
   const std::vector<json> lines = ReadLines(path);
   REQUIRE(lines.size() == 5000);
   std::set<std::string> logged;
   for (const json& j : lines) logged.insert(j["id"].get<std::string>());
   CHECK(logged == ids);
   // After close, records are refused and counted.
-  guard.Authorize(Req(kWorker));
-  CHECK((*sink)->dropped() == 1);
-  CHECK((*sink)->Close().ok());  // idempotent
+  f.guard.Authorize(Req(kWorker));
+  CHECK(f.sink->dropped() == 1);
+  CHECK(f.sink->Close().ok());  // idempotent
   std::filesystem::remove(path);
 }
 
@@ -190,17 +208,12 @@ TEST_CASE("agent log: a full queue drops and counts, never blocks", "[agent]") {
   JsonlFileSinkOptions opts;
   opts.queue_capacity = 8;
   opts.flush_interval = std::chrono::milliseconds(1000);
-  auto sink = JsonlFileSink::Open(path.string(), opts);
-  REQUIRE(sink.ok());
-  Engine engine(Policies(), Entities::Empty());
-  GuardOptions o;
-  o.logger = sink->get();
-  Guard guard(&engine, o);
+  SinkGuard f(path, opts);
   constexpr int kCalls = 20000;
-  for (int i = 0; i < kCalls; ++i) guard.Authorize(Req(kWorker));
-  REQUIRE((*sink)->Close().ok());
-  const uint64_t written = (*sink)->written();
-  const uint64_t dropped = (*sink)->dropped();
+  for (int i = 0; i < kCalls; ++i) f.guard.Authorize(Req(kWorker));
+  REQUIRE(f.sink->Close().ok());
+  const uint64_t written = f.sink->written();
+  const uint64_t dropped = f.sink->dropped();
   CHECK(written + dropped == kCalls);
   CHECK(dropped > 0);
   CHECK(ReadLines(path).size() == written);
@@ -211,16 +224,11 @@ TEST_CASE("agent log: flush makes queued records visible", "[agent]") {
   const auto path = TempLog("flush");
   JsonlFileSinkOptions opts;
   opts.flush_interval = std::chrono::milliseconds(60'000);  // only Flush wakes it
-  auto sink = JsonlFileSink::Open(path.string(), opts);
-  REQUIRE(sink.ok());
-  Engine engine(Policies(), Entities::Empty());
-  GuardOptions o;
-  o.logger = sink->get();
-  Guard guard(&engine, o);
-  for (int i = 0; i < 3; ++i) guard.Authorize(Req(kWorker));
-  (*sink)->Flush();
+  SinkGuard f(path, opts);
+  for (int i = 0; i < 3; ++i) f.guard.Authorize(Req(kWorker));
+  f.sink->Flush();
   CHECK(ReadLines(path).size() == 3);
-  REQUIRE((*sink)->Close().ok());
+  REQUIRE(f.sink->Close().ok());
   std::filesystem::remove(path);
 }
 
@@ -228,22 +236,17 @@ TEST_CASE("agent log: concurrent producers lose nothing", "[agent][stress]") {
   const auto path = TempLog("threads");
   JsonlFileSinkOptions opts;
   opts.queue_capacity = 1 << 16;
-  auto sink = JsonlFileSink::Open(path.string(), opts);
-  REQUIRE(sink.ok());
-  Engine engine(Policies(), Entities::Empty());
-  GuardOptions o;
-  o.logger = sink->get();
-  Guard guard(&engine, o);
+  SinkGuard f(path, opts);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       GuardResponse r;
-      for (int i = 0; i < 5000; ++i) guard.Authorize(Req(kWorker), {}, &r);
+      for (int i = 0; i < 5000; ++i) f.guard.Authorize(Req(kWorker), {}, &r);
     });
   }
   for (auto& t : threads) t.join();
-  REQUIRE((*sink)->Close().ok());
-  CHECK((*sink)->dropped() == 0);
+  REQUIRE(f.sink->Close().ok());
+  CHECK(f.sink->dropped() == 0);
   const std::vector<json> lines = ReadLines(path);
   CHECK(lines.size() == 20000);
   std::set<std::string> ids;
@@ -260,12 +263,7 @@ TEST_CASE("agent log: close while producers log accounts for every call",
   JsonlFileSinkOptions opts;
   opts.queue_capacity = 64;  // small: producers also meet a full queue
   opts.flush_interval = std::chrono::milliseconds(1);
-  auto sink = JsonlFileSink::Open(path.string(), opts);
-  REQUIRE(sink.ok());
-  Engine engine(Policies(), Entities::Empty());
-  GuardOptions o;
-  o.logger = sink->get();
-  Guard guard(&engine, o);
+  SinkGuard f(path, opts);
   constexpr int kThreads = 3, kCalls = 4000;
   std::atomic<int> started{0};
   std::vector<std::thread> threads;
@@ -273,17 +271,17 @@ TEST_CASE("agent log: close while producers log accounts for every call",
     threads.emplace_back([&] {
       GuardResponse r;
       started.fetch_add(1);
-      for (int i = 0; i < kCalls; ++i) guard.Authorize(Req(kWorker), {}, &r);
+      for (int i = 0; i < kCalls; ++i) f.guard.Authorize(Req(kWorker), {}, &r);
     });
   }
   while (started.load() < kThreads) std::this_thread::yield();
-  REQUIRE((*sink)->Close().ok());
-  const uint64_t written_at_close = (*sink)->written();
+  REQUIRE(f.sink->Close().ok());
+  const uint64_t written_at_close = f.sink->written();
   for (auto& t : threads) t.join();
-  CHECK((*sink)->written() == written_at_close);  // nothing after Close
-  CHECK((*sink)->written() + (*sink)->dropped() == kThreads * kCalls);
+  CHECK(f.sink->written() == written_at_close);  // nothing after Close
+  CHECK(f.sink->written() + f.sink->dropped() == kThreads * kCalls);
   const std::vector<json> lines = ReadLines(path);  // each line parses
-  CHECK(lines.size() == (*sink)->written());
+  CHECK(lines.size() == f.sink->written());
   std::filesystem::remove(path);
 }
 
@@ -294,21 +292,16 @@ TEST_CASE("agent log: a half-full queue wakes the writer", "[agent]") {
   JsonlFileSinkOptions opts;
   opts.queue_capacity = 64;
   opts.flush_interval = std::chrono::milliseconds(600'000);  // never by itself
-  auto sink = JsonlFileSink::Open(path.string(), opts);
-  REQUIRE(sink.ok());
-  Engine engine(Policies(), Entities::Empty());
-  GuardOptions o;
-  o.logger = sink->get();
-  Guard guard(&engine, o);
-  for (int i = 0; i < 32; ++i) guard.Authorize(Req(kWorker));
+  SinkGuard f(path, opts);
+  for (int i = 0; i < 32; ++i) f.guard.Authorize(Req(kWorker));
   // Half full at the 33rd record; the writer then drains within moments.
-  guard.Authorize(Req(kWorker));
-  for (int wait = 0; wait < 500 && (*sink)->written() < 33; ++wait) {
+  f.guard.Authorize(Req(kWorker));
+  for (int wait = 0; wait < 500 && f.sink->written() < 33; ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  CHECK((*sink)->written() == 33);
-  CHECK((*sink)->dropped() == 0);
-  REQUIRE((*sink)->Close().ok());
+  CHECK(f.sink->written() == 33);
+  CHECK(f.sink->dropped() == 0);
+  REQUIRE(f.sink->Close().ok());
   CHECK(ReadLines(path).size() == 33);
   std::filesystem::remove(path);
 }
