@@ -8,10 +8,11 @@
 //   built in:
 //
 //   - JsonlFileSink appends one JSON object per line to a file. Log() copies
-//     the record into a bounded queue of preallocated fixed-size slots (no
-//     allocation and no formatting on the deciding thread, except for rare
-//     records too big for a slot) and returns; a background thread formats
-//     and writes. It never waits for the disk: when the queue is
+//     the record into a bounded lock-free queue of preallocated fixed-size
+//     cells (no lock, no allocation and no formatting on the deciding
+//     thread, except for rare records too big for a cell; no system call
+//     unless the queue is half full) and returns; a background thread
+//     formats and writes. It never waits for the disk: when the queue is
 //     full the record is dropped and counted (dropped()). Close() (or the
 //     destructor) writes everything still queued.
 //   - MemorySink keeps the JSON lines in memory, for tests and demos.

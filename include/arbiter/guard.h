@@ -68,10 +68,11 @@ struct GuardOptions {
   // "Now" for credential expiry and record timestamps; not owned. Default:
   // null, meaning Clock::System(). Read once per call, and only when a
   // credential check or a log record needs it. With the system clock, "now"
-  // is absl::GetCurrentTimeNanos() (the Unix time from the CPU's cycle
-  // counter, recalibrated against the kernel every few seconds, so a step of
-  // the wall clock reaches it within seconds), and with a logger that one
-  // reading is also the start of the record's latency.
+  // is the Unix time from the CPU's invariant cycle counter, re-anchored to
+  // clock_gettime(CLOCK_REALTIME) every 100 ms (so a step of the wall clock
+  // reaches it within 100 ms; plain clock_gettime where the counter is not
+  // invariant), and with a logger that one reading is also the start of the
+  // record's latency.
   const Clock* clock = nullptr;
   // Context key of the task record. Default: "task".
   std::string task_key = "task";
