@@ -279,6 +279,7 @@ TEST_CASE("agent log: close while producers log accounts for every call",
   const uint64_t written_at_close = f.sink->written();
   for (auto& t : threads) t.join();
   CHECK(f.sink->written() == written_at_close);  // nothing after Close
+  CHECK(f.sink->failed() == 0);
   CHECK(f.sink->written() + f.sink->dropped() == kThreads * kCalls);
   const std::vector<json> lines = ReadLines(path);  // each line parses
   CHECK(lines.size() == f.sink->written());
@@ -374,6 +375,28 @@ TEST_CASE("agent log: the file sink writes compact and spilled records exactly",
   }
   CHECK(!std::getline(in, line));
   std::filesystem::remove(path);
+}
+
+// A write error loses records: they are counted as failed, never as
+// written, Flush still returns, and Close reports the error.
+TEST_CASE("agent log: records a write error loses are counted as failed",
+          "[agent]") {
+  if (!std::filesystem::exists("/dev/full")) {
+    WARN("no /dev/full here: the write-error test is skipped");
+    return;
+  }
+  auto sink = JsonlFileSink::Open("/dev/full");  // every write: ENOSPC
+  REQUIRE(sink.ok());
+  Engine engine(Policies(), Entities::Empty());
+  Guard guard(&engine, LogTo(sink->get()));
+  for (int i = 0; i < 100; ++i) guard.Authorize(Req(kWorker));
+  (*sink)->Flush();
+  CHECK((*sink)->written() == 0);
+  CHECK((*sink)->failed() == 100);
+  const absl::Status closed = (*sink)->Close();
+  CHECK(closed.code() == absl::StatusCode::kInternal);
+  CHECK(closed.message().find("writing the decision log") != std::string::npos);
+  CHECK((*sink)->written() + (*sink)->failed() + (*sink)->dropped() == 100);
 }
 
 TEST_CASE("agent log: opening an impossible path fails cleanly", "[agent]") {

@@ -170,7 +170,7 @@ class JsonlFileSink : public DecisionLogger {
   // full or the sink is closed. Never waits for the writer.
   void Log(const DecisionRecord& record) override;
 
-  // Waits until every record queued before the call is written.
+  // Waits until every record queued before the call is written (or failed).
   void Flush();
   // Writes every queued record, stops the writer and closes the file. The
   // first write error, if any. Later Log() calls are counted as dropped.
@@ -178,6 +178,11 @@ class JsonlFileSink : public DecisionLogger {
 
   uint64_t dropped() const;  // records not queued (queue full or closed)
   uint64_t written() const;  // records written to the file
+  // Records lost to a write error (Close() reports the first): a chunk that
+  // met an error counts whole, though some of its lines may be in the file.
+  // After Close(), dropped() + written() + failed() is the number of Log()
+  // calls.
+  uint64_t failed() const;
 
   class Impl;
 

@@ -29,8 +29,8 @@
 //
 // Close sets kClosedBit in tail_, so no position is claimed afterwards; the
 // writer then drains every claimed position (a producer that claimed one is
-// at most a copy away from publishing it) and exits. dropped + written
-// therefore accounts for every Log call once Close returns.
+// at most a copy away from publishing it) and exits. dropped + written +
+// failed therefore accounts for every Log call once Close returns.
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -96,13 +96,16 @@ class JsonlFileSink::Impl {
 
   void Flush() {
     std::unique_lock<std::mutex> lock(mu_);
-    // Every position claimed so far is written once written_ reaches it
+    // Every position claimed so far is out once written_ + failed_ reach it
     // (drops claim no position).
     const uint64_t target = tail_.load(std::memory_order_acquire) & ~kClosedBit;
     ++flush_waiters_;
     wake_.notify_one();
     drained_.wait(lock, [&] {
-      return written_.load(std::memory_order_relaxed) >= target || stopped_;
+      return written_.load(std::memory_order_relaxed) +
+                     failed_.load(std::memory_order_relaxed) >=
+                 target ||
+             stopped_;
     });
     --flush_waiters_;
   }
@@ -131,6 +134,7 @@ class JsonlFileSink::Impl {
 
   uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
   uint64_t written() const { return written_.load(std::memory_order_relaxed); }
+  uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
 
  private:
   static constexpr uint64_t kClosedBit = uint64_t{1} << 63;
@@ -208,10 +212,13 @@ class JsonlFileSink::Impl {
         ++pending;
       }
       if (pending > 0 && (!ready || buf_.size() >= kChunkBytes)) {
-        WriteAll(buf_);
+        // A chunk that met a write error counts as failed as a whole (some
+        // of its lines may have reached the file): an audit must not read
+        // written() as "in the file" when it is not.
+        (WriteAll(buf_) ? written_ : failed_)
+            .fetch_add(pending, std::memory_order_relaxed);
         buf_.clear();
         written_head_.store(head_, std::memory_order_relaxed);
-        written_.fetch_add(pending, std::memory_order_relaxed);
         total += pending;
         pending = 0;
         std::lock_guard<std::mutex> lock(mu_);
@@ -222,8 +229,10 @@ class JsonlFileSink::Impl {
   }
 
   // Called by the writer only; error_ is read by Close after the join.
-  void WriteAll(std::string_view data) {
-    while (!data.empty() && fd_ >= 0) {
+  // Whether all of `data` was written.
+  bool WriteAll(std::string_view data) {
+    while (!data.empty()) {
+      if (fd_ < 0) return false;
       const ssize_t n = ::write(fd_, data.data(), data.size());
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -231,10 +240,11 @@ class JsonlFileSink::Impl {
           error_ = absl::InternalError(absl::StrCat(
               "writing the decision log: ", std::strerror(errno)));
         }
-        return;
+        return false;
       }
       data.remove_prefix(static_cast<size_t>(n));
     }
+    return true;
   }
 
   int fd_;
@@ -250,6 +260,7 @@ class JsonlFileSink::Impl {
   // Writer's side, read by producers only to decide on a wake-up.
   alignas(64) std::atomic<uint64_t> written_head_{0};
   std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t> failed_{0};
   std::atomic<bool> wake_pending_{false};
   // The writer's own state.
   uint64_t head_ = 0;
@@ -295,5 +306,6 @@ void JsonlFileSink::Flush() { impl_->Flush(); }
 absl::Status JsonlFileSink::Close() { return impl_->Close(); }
 uint64_t JsonlFileSink::dropped() const { return impl_->dropped(); }
 uint64_t JsonlFileSink::written() const { return impl_->written(); }
+uint64_t JsonlFileSink::failed() const { return impl_->failed(); }
 
 }  // namespace arbiter
