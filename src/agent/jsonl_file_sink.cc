@@ -197,7 +197,7 @@ class JsonlFileSink::Impl {
   // time (the text buffer stays a few tens of kilobytes: a whole queue's
   // worth would push the deciding threads' data out of the shared cache).
   // Each cell is freed as soon as its record is formatted. Returns how many
-  // records were written.
+  // records it took from the queue (written or failed).
   size_t Drain() {
     size_t total = 0, pending = 0;
     for (;;) {
