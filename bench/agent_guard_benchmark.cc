@@ -44,6 +44,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "arbiter/arbiter.h"
@@ -182,6 +183,34 @@ Fixture* GetFixture(int n) {
   return cache[n] = Build(n);
 }
 
+// The calls the benchmarks time, back to back (Run) or paced (RunPaced).
+void CoreCall(Fixture& f, size_t i, arbiter::Response* r) {
+  arbiter::Authorize(*f.w->policies, *f.w->entities, f.w->requests[i], r);
+  benchmark::DoNotOptimize(r->decision);
+}
+// Every hook: the fixture's credential for the request, and its task.
+void GuardedCall(const arbiter::Guard& guard, Fixture& f, size_t i,
+                 arbiter::GuardResponse* r) {
+  guard.Authorize(f.w->requests[i],
+                  {.task = f.task.get(), .credential_id = f.credential[i]}, r);
+  benchmark::DoNotOptimize(r->decision);
+}
+
+// What the file sink wrote and dropped during one benchmark run.
+struct SinkCounts {
+  explicit SinkCounts(Fixture* f)
+      : f(f),
+        dropped0(f->error.empty() ? f->sink->dropped() : 0),
+        written0(f->error.empty() ? f->sink->written() : 0) {}
+  // Flushes, then the records dropped and written since construction.
+  std::pair<uint64_t, uint64_t> DroppedWritten() const {
+    f->sink->Flush();
+    return {f->sink->dropped() - dropped0, f->sink->written() - written0};
+  }
+  Fixture* f;
+  uint64_t dropped0, written0;
+};
+
 template <typename Fn>
 void Run(benchmark::State& state, Fn decide) {
   Fixture* f = GetFixture(static_cast<int>(state.range(0)));
@@ -200,10 +229,7 @@ void Run(benchmark::State& state, Fn decide) {
 
 void BM_CoreAuthorize(benchmark::State& state) {
   arbiter::Response r;
-  Run(state, [&](Fixture& f, size_t i) {
-    arbiter::Authorize(*f.w->policies, *f.w->entities, f.w->requests[i], &r);
-    benchmark::DoNotOptimize(r.decision);
-  });
+  Run(state, [&](Fixture& f, size_t i) { CoreCall(f, i, &r); });
 }
 
 void BM_EngineAuthorize(benchmark::State& state) {
@@ -225,22 +251,15 @@ void BM_GuardNoHooks(benchmark::State& state) {
 void BM_GuardedAuthorize(benchmark::State& state) {
   arbiter::GuardResponse r;
   Fixture* f = GetFixture(static_cast<int>(state.range(0)));
-  const uint64_t dropped0 = f->error.empty() ? f->sink->dropped() : 0;
-  const uint64_t written0 = f->error.empty() ? f->sink->written() : 0;
-  Run(state, [&](Fixture& f, size_t i) {
-    f.guarded->Authorize(f.w->requests[i],
-                         {.task = f.task.get(), .credential_id = f.credential[i]},
-                         &r);
-    benchmark::DoNotOptimize(r.decision);
-  });
+  const SinkCounts counts(f);
+  Run(state, [&](Fixture& f, size_t i) { GuardedCall(*f.guarded, f, i, &r); });
   if (f->error.empty() && state.thread_index() == 0) {
-    f->sink->Flush();
     // Records the queue refused while the writer was behind: the caller
     // never waits for the disk, so a benchmark at full speed outruns it.
+    const auto [dropped, written] = counts.DroppedWritten();
     state.counters["dropped_pct"] =
-        100.0 * static_cast<double>(f->sink->dropped() - dropped0) /
-        static_cast<double>(std::max<uint64_t>(
-            1, f->sink->dropped() - dropped0 + f->sink->written() - written0));
+        100.0 * static_cast<double>(dropped) /
+        static_cast<double>(std::max<uint64_t>(1, dropped + written));
   }
 }
 
@@ -249,9 +268,7 @@ void BM_GuardedAuthorize(benchmark::State& state) {
 void BM_GuardedNullLog(benchmark::State& state) {
   arbiter::GuardResponse r;
   Run(state, [&](Fixture& f, size_t i) {
-    f.guarded_null_log->Authorize(
-        f.w->requests[i], {.task = f.task.get(), .credential_id = f.credential[i]}, &r);
-    benchmark::DoNotOptimize(r.decision);
+    GuardedCall(*f.guarded_null_log, f, i, &r);
   });
 }
 
@@ -285,26 +302,17 @@ void RunPaced(benchmark::State& state, Fn decide) {
 
 void BM_CorePaced(benchmark::State& state) {
   arbiter::Response r;
-  RunPaced(state, [&](Fixture& f, size_t i) {
-    arbiter::Authorize(*f.w->policies, *f.w->entities, f.w->requests[i], &r);
-    benchmark::DoNotOptimize(r.decision);
-  });
+  RunPaced(state, [&](Fixture& f, size_t i) { CoreCall(f, i, &r); });
 }
 
 void BM_GuardedPaced(benchmark::State& state) {
   arbiter::GuardResponse r;
   Fixture* f = GetFixture(static_cast<int>(state.range(0)));
-  const uint64_t dropped0 = f->error.empty() ? f->sink->dropped() : 0;
-  RunPaced(state, [&](Fixture& f, size_t i) {
-    f.guarded->Authorize(f.w->requests[i],
-                         {.task = f.task.get(), .credential_id = f.credential[i]},
-                         &r);
-    benchmark::DoNotOptimize(r.decision);
-  });
+  const SinkCounts counts(f);
+  RunPaced(state, [&](Fixture& f, size_t i) { GuardedCall(*f.guarded, f, i, &r); });
   if (f->error.empty()) {
-    f->sink->Flush();
     state.counters["dropped"] =
-        static_cast<double>(f->sink->dropped() - dropped0);
+        static_cast<double>(counts.DroppedWritten().first);
   }
 }
 
@@ -313,9 +321,7 @@ void BM_GuardedPaced(benchmark::State& state) {
 void BM_GuardedNullLogPaced(benchmark::State& state) {
   arbiter::GuardResponse r;
   RunPaced(state, [&](Fixture& f, size_t i) {
-    f.guarded_null_log->Authorize(
-        f.w->requests[i], {.task = f.task.get(), .credential_id = f.credential[i]}, &r);
-    benchmark::DoNotOptimize(r.decision);
+    GuardedCall(*f.guarded_null_log, f, i, &r);
   });
 }
 
