@@ -409,6 +409,71 @@ TEST_CASE("entities: deep hierarchies need no recursion", "[entities]") {
                        EntityUid::Of("Level", std::to_string(n - 1))));
 }
 
+// The decision path reads entities through their EntityHot blocks; they
+// must answer exactly as the StoredEntity does, for every count of
+// attributes (odd and even: the names are padded) and ancestors (scan up
+// to 16, binary search beyond), and in a store made by WithEntities.
+TEST_CASE("entities: decision-path blocks agree with the stored entities", "[entities]") {
+  std::mt19937 rng(7);
+  std::vector<Symbol> names;
+  for (int i = 0; i < 40; ++i) names.push_back(S(absl::StrCat("hot_attr_", i).c_str()));
+  std::vector<Entity> all;
+  // A chain of 40 groups, so a member of group k has 40 - k ancestors.
+  for (int k = 0; k < 40; ++k) {
+    Entity g;
+    g.uid = EntityUid::Of("HotGroup", std::to_string(k));
+    if (k + 1 < 40) g.parents.push_back(EntityUid::Of("HotGroup", std::to_string(k + 1)));
+    all.push_back(std::move(g));
+  }
+  for (int i = 0; i < 60; ++i) {
+    Entity e;
+    e.uid = EntityUid::Of("HotUser", std::to_string(i));
+    for (const Symbol& n : names) {
+      if (static_cast<int>(rng() % 40) < i % 41) e.attrs.emplace_back(n, Value::Long(i));
+    }
+    e.parents.push_back(EntityUid::Of("HotGroup", std::to_string(rng() % 40)));
+    all.push_back(std::move(e));
+  }
+  auto base = Entities::Build(all);
+  REQUIRE(base.ok());
+  auto derived = Entities::WithEntities(
+      *base, {Entity{EntityUid::Of("HotExtra", "x"),
+                     {{names[3], Value::Bool(true)}},
+                     {EntityUid::Of("HotGroup", "5")},
+                     {}}});
+  REQUIRE(derived.ok());
+  std::vector<EntityUid> probes;
+  for (const Entity& e : all) probes.push_back(e.uid);
+  probes.push_back(EntityUid::Of("HotExtra", "x"));
+  probes.push_back(EntityUid::Of("HotUser", "absent"));
+  size_t compared = 0;
+  bool saw_many_attrs = false, saw_many_ancestors = false;
+  for (const Entities* store : {base->get(), derived->get()}) {
+    for (const EntityUid& uid : probes) {
+      const StoredEntity* e = store->Find(uid);
+      const internal::EntityHot* h = store->FindHot(uid);
+      INFO(uid.ToString());
+      REQUIRE((e == nullptr) == (h == nullptr));
+      if (e == nullptr) continue;
+      CHECK(h->entity == e);
+      CHECK(reinterpret_cast<uintptr_t>(h) % 64 == 0);
+      REQUIRE(h->num_attrs == e->attrs.size());
+      REQUIRE(h->num_ancestors == e->ancestor_list.size());
+      saw_many_attrs |= h->num_attrs > 16;
+      saw_many_ancestors |= h->num_ancestors > 16;
+      for (const Symbol& n : names) CHECK(h->FindAttr(n) == e->FindAttr(n));
+      CHECK(h->FindAttr(S("hot_attr_never_set")) == nullptr);
+      for (const EntityUid& a : probes) {
+        CHECK(h->HasAncestor(a) == e->HasAncestor(a));
+      }
+      ++compared;
+    }
+  }
+  CHECK(compared == 2 * all.size() + 1);
+  CHECK(saw_many_attrs);
+  CHECK(saw_many_ancestors);
+}
+
 TEST_CASE("entities: Build normalizes its input", "[entities]") {
   Entity e;
   e.uid = U("User", "u");

@@ -112,8 +112,8 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
         r.resource = EntityUid::Of("Doc", d);
         std::vector<uint32_t> got;
         (*set)->index().Candidates(internal::RequestView::Of(r),
-                                   e.Find(r.principal), e.Find(r.action),
-                                   e.Find(r.resource), &got);
+                                   e.FindHot(r.principal), e.FindHot(r.action),
+                                   e.FindHot(r.resource), &got);
         internal::Evaluator eval(e, r);
         std::vector<uint32_t> want;
         for (uint32_t i = 0; i < (*set)->size(); ++i) {
@@ -130,8 +130,8 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
   r.action = EntityUid::Of("Action", "read");
   r.resource = EntityUid::Of("Doc", "d1");
   std::vector<uint32_t> c;
-  (*set)->index().Candidates(internal::RequestView::Of(r), e.Find(r.principal),
-                             e.Find(r.action), e.Find(r.resource), &c);
+  (*set)->index().Candidates(internal::RequestView::Of(r), e.FindHot(r.principal),
+                             e.FindHot(r.action), e.FindHot(r.resource), &c);
   std::vector<std::string_view> ids;
   for (uint32_t i : c) ids.push_back((*set)->policy_id(i));
   CHECK(ids == std::vector<std::string_view>{"policy1", "policy3", "policy4",

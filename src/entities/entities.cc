@@ -452,24 +452,42 @@ void Entities::BuildLookup() {
   lookup_.assign(size_t{1} << bits, LookupSlot{kNoEntity, nullptr});
   lookup_shift_ = 64 - bits;
   const size_t mask = lookup_.size() - 1;
+  auto lines_for = [](const StoredEntity& e) {
+    return (internal::EntityHot::SizeFor(e.attrs.size(), e.ancestor_list.size()) + 63) / 64;
+  };
+  size_t lines = 0;
+  for (const auto& [uid, stored] : map_) lines += lines_for(stored);
+  hot_ = std::make_unique<HotLine[]>(lines);
+  size_t at = 0;
   for (const auto& [uid, stored] : map_) {
+    auto* hot = new (&hot_[at]) internal::EntityHot{
+        &stored, stored.attrs.data(), static_cast<uint32_t>(stored.attrs.size()),
+        static_cast<uint32_t>(stored.ancestor_list.size())};
+    at += lines_for(stored);
+    auto* keys = const_cast<uint32_t*>(hot->attr_keys());
+    for (size_t i = 0; i < stored.attrs.size(); ++i) keys[i] = stored.attrs[i].first.id();
+    if (stored.attrs.size() % 2 == 1) keys[stored.attrs.size()] = 0;
+    auto* ancestors = const_cast<uint64_t*>(hot->ancestors());
+    for (size_t i = 0; i < stored.ancestor_list.size(); ++i) {
+      ancestors[i] = stored.ancestor_list[i].packed();
+    }
     size_t i = LookupHome(uid.packed());
     while (lookup_[i].key != kNoEntity) i = (i + 1) & mask;
-    lookup_[i] = LookupSlot{uid.packed(), &stored};
+    lookup_[i] = LookupSlot{uid.packed(), hot};
   }
 }
 
-const StoredEntity* Entities::Find(const EntityUid& uid) const {
+const internal::EntityHot* Entities::FindHot(const EntityUid& uid) const {
   const uint64_t key = uid.packed();
   const size_t mask = lookup_.size() - 1;
   for (size_t i = LookupHome(key);; i = (i + 1) & mask) {
     const LookupSlot& s = lookup_[i];
-    if (s.key == key) return s.entity;
+    if (s.key == key) return s.hot;
     if (s.key == kNoEntity) break;
   }
   // Only a derived store (WithEntities) has a base; for the others this is
   // one predictable branch on a miss.
-  return base_ ? base_->Find(uid) : nullptr;
+  return base_ ? base_->FindHot(uid) : nullptr;
 }
 
 bool Entities::IsIn(const EntityUid& a, const EntityUid& b) const {

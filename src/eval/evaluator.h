@@ -53,9 +53,9 @@ class Evaluator {
   absl::StatusOr<Value> Eval(const Expr& e);
 
   // The request's entities in the store (nullptr when absent).
-  const StoredEntity* principal_entity() const { return principal_entity_; }
-  const StoredEntity* action_entity() const { return action_entity_; }
-  const StoredEntity* resource_entity() const { return resource_entity_; }
+  const EntityHot* principal_entity() const { return principal_entity_; }
+  const EntityHot* action_entity() const { return action_entity_; }
+  const EntityHot* resource_entity() const { return resource_entity_; }
 
   // The error of the last failed evaluation.
   const absl::Status& error() const;
@@ -90,13 +90,13 @@ class Evaluator {
     return request_.context->FindField(key);
   }
   // The store entry of principal, action or resource (not context).
-  const StoredEntity* var_entity(Var v) const {
+  const EntityHot* var_entity(Var v) const {
     return v == Var::kPrincipal ? principal_entity_
            : v == Var::kAction  ? action_entity_
                                 : resource_entity_;
   }
   // An entity in the store, trying the request's own entities first.
-  const StoredEntity* Lookup(const EntityUid& uid) const;
+  const EntityHot* Lookup(const EntityUid& uid) const;
 
  private:
   const Value* Eval(const Expr& e, Value* tmp);
@@ -107,7 +107,7 @@ class Evaluator {
   int HasAttr(const Value& v, Symbol attr);
   int In(const Value& lhs, const Value& rhs);
   bool ConstraintMatches(const ScopeConstraint& c, const EntityUid& uid,
-                         const StoredEntity* entity) const;
+                         const EntityHot* entity) const;
   // The unformatted errors (see AppendErrorMessage).
   enum class QuickError : uint8_t {
     kNone,             // error_ holds the error
@@ -144,9 +144,9 @@ class Evaluator {
   const Value action_;
   const Value resource_;
   // The request's own entities are looked up once per decision.
-  const StoredEntity* principal_entity_;
-  const StoredEntity* action_entity_;
-  const StoredEntity* resource_entity_;
+  const EntityHot* principal_entity_;
+  const EntityHot* action_entity_;
+  const EntityHot* resource_entity_;
   QuickError quick_ = QuickError::kNone;
   EntityUid quick_uid_;
   Symbol quick_attr_;

@@ -18,14 +18,14 @@ namespace arbiter::internal {
 
 // `uid in target`, for an entity whose store entry is known (nullptr when
 // it is not in the store: then only equality holds).
-inline bool InKnown(const EntityUid& uid, const StoredEntity* entity,
+inline bool InKnown(const EntityUid& uid, const EntityHot* entity,
                     const EntityUid& target) {
   return uid == target || (entity != nullptr && entity->HasAncestor(target));
 }
 
 // `uid in [..]`: 1 or 0, or -1 when some element is not an entity (an
 // error even after a match is found, as in Cedar).
-inline int InEntitySet(const EntityUid& uid, const StoredEntity* entity,
+inline int InEntitySet(const EntityUid& uid, const EntityHot* entity,
                        const std::vector<Value>& set) {
   for (const Value& el : set) {
     if (!el.is(ValueKind::kEntity)) return -1;

@@ -81,7 +81,7 @@ inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
                                                    const Instr& in) {
   const Var var = static_cast<Var>(in.a);
   if (var == Var::kContext) return eval.ContextField(SymbolOf(in.arg));
-  const StoredEntity* e = eval.var_entity(var);
+  const EntityHot* e = eval.var_entity(var);
   return e == nullptr ? nullptr : e->FindAttr(SymbolOf(in.arg));
 }
 
@@ -165,7 +165,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Value& v = *stack[sp - 1];
         const Value* a;
         if (v.is(ValueKind::kEntity)) {
-          const StoredEntity* e = eval.Lookup(v.as_entity());
+          const EntityHot* e = eval.Lookup(v.as_entity());
           if (e == nullptr) return RunResult::kBail;
           a = e->FindAttr(SymbolOf(in.arg));
         } else if (v.is(ValueKind::kRecord)) {
@@ -186,7 +186,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
           }
           has = eval.ContextField(SymbolOf(in.arg)) != nullptr;
         } else {
-          const StoredEntity* e = eval.var_entity(var);
+          const EntityHot* e = eval.var_entity(var);
           has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
         }
         if (!test_result(in, has, sp)) return RunResult::kNotSatisfied;
@@ -196,7 +196,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const Value& v = *stack[sp - 1];
         bool has;
         if (v.is(ValueKind::kEntity)) {
-          const StoredEntity* e = eval.Lookup(v.as_entity());
+          const EntityHot* e = eval.Lookup(v.as_entity());
           has = e != nullptr && e->FindAttr(SymbolOf(in.arg)) != nullptr;
         } else if (v.is(ValueKind::kRecord)) {
           has = v.FindField(SymbolOf(in.arg)) != nullptr;
@@ -353,11 +353,11 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         if (!a.is(ValueKind::kEntity) || !b.is(ValueKind::kString)) {
           return RunResult::kBail;
         }
-        const StoredEntity* e = eval.Lookup(a.as_entity());
+        const EntityHot* e = eval.Lookup(a.as_entity());
         bool found = false;
         // Find, not Intern: request data must not grow the symbol table.
         const Symbol tag = Symbol::Find(b.as_string(), &found);
-        const Value* v = (e != nullptr && found) ? e->FindTag(tag) : nullptr;
+        const Value* v = (e != nullptr && found) ? e->entity->FindTag(tag) : nullptr;
         --sp;
         if (in.op == Op::kHasTag) {
           stack[sp - 1] = BoolValue(v != nullptr);

@@ -150,7 +150,7 @@ PolicyIndex::PolicyIndex(
 namespace {
 
 // `uid in target` for a request entity: itself or one of its ancestors.
-inline bool InRequestEntity(uint64_t uid, const StoredEntity* entity,
+inline bool InRequestEntity(uint64_t uid, const EntityHot* entity,
                             uint64_t target) {
   return uid == target || (entity != nullptr && entity->HasAncestor(target));
 }
@@ -196,8 +196,9 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
   const Bucket* b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
   if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, out);
   if (r.entity != nullptr) {
-    for (const EntityUid& a : r.entity->ancestor_list) {
-      b = table_.Find(KeyOf(slot, kEntity, a));
+    const uint64_t* ancestors = r.entity->ancestors();
+    for (uint32_t i = 0; i < r.entity->num_ancestors; ++i) {
+      b = table_.Find(KeyOf(slot, kEntity, ancestors[i]));
       if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, out);
     }
   }
@@ -208,9 +209,9 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
 }
 
 void PolicyIndex::Candidates(const RequestView& request,
-                             const StoredEntity* principal,
-                             const StoredEntity* action,
-                             const StoredEntity* resource,
+                             const EntityHot* principal,
+                             const EntityHot* action,
+                             const EntityHot* resource,
                              std::vector<uint32_t>* out) const {
   // Catch-all policies have no constraint to check.
   out->assign(catch_all_.begin(), catch_all_.end());

@@ -43,8 +43,8 @@ class PolicyIndex {
   // policies whose scope matches `request`: sorted, without duplicates. The
   // request's entities are passed as already looked up (nullptr when not in
   // the store), since the evaluator needs them too.
-  void Candidates(const RequestView& request, const StoredEntity* principal,
-                  const StoredEntity* action, const StoredEntity* resource,
+  void Candidates(const RequestView& request, const EntityHot* principal,
+                  const EntityHot* action, const EntityHot* resource,
                   std::vector<uint32_t>* out) const;
 
   size_t catch_all_size() const { return catch_all_.size(); }
@@ -57,7 +57,10 @@ class PolicyIndex {
   // kind in bits 63-61, which packed uids never use (either half is a
   // Symbol id, and Symbol ids stay below 2^29: see symbol.cc).
   static uint64_t KeyOf(Slot slot, KeyKind kind, const EntityUid& uid) {
-    return uid.packed() ^ (static_cast<uint64_t>(slot) << 62) ^
+    return KeyOf(slot, kind, uid.packed());
+  }
+  static uint64_t KeyOf(Slot slot, KeyKind kind, uint64_t packed) {
+    return packed ^ (static_cast<uint64_t>(slot) << 62) ^
            (static_cast<uint64_t>(kind) << 61);
   }
   // A bucket's policy lists, as ranges of entries_: [eq_begin, in_begin)
@@ -88,7 +91,7 @@ class PolicyIndex {
   struct RequestSlot {
     uint64_t uid = 0;  // EntityUid::packed()
     Symbol type;
-    const StoredEntity* entity = nullptr;
+    const EntityHot* entity = nullptr;
   };
   bool SlotMatches(const SlotTest& t, const RequestSlot& r) const;
 
