@@ -90,5 +90,40 @@ TEST_CASE("allocation: workload decisions allocate nothing, errors included",
   }
 }
 
+// The agent guard passes its task and delegation records as a context
+// overlay. A policy that errors is evaluated again by the tree walker,
+// which must read `context.x` through the overlay rather than build the
+// merged context record (a copy of the whole context per such decision).
+TEST_CASE("allocation: with a context overlay, errors allocate nothing",
+          "[allocation][workload]") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
+  if (!fs::exists(root)) {
+    WARN("workloads not found at " << root.string() << "; skipped");
+    return;
+  }
+  auto w = workload::Load(root / "agents-1000");
+  REQUIRE(w.ok());
+  const RecordFields overlay{
+      {Symbol::Intern("agent_task"),
+       Value::Record({{Symbol::Intern("id"), Value::String("T-1")}})}};
+  std::vector<Request> requests = w->requests;
+  for (Request& r : requests) r.context_overlay = &overlay;
+  Response response;
+  for (const Request& r : requests) Authorize(*w->policies, *w->entities, r, &response);
+  size_t allocating = 0, with_errors = 0;
+  for (const Request& r : requests) {
+    allocations = 0;
+    counting = true;
+    Authorize(*w->policies, *w->entities, r, &response);
+    counting = false;
+    if (!response.errors.empty()) ++with_errors;
+    if (allocations != 0) ++allocating;
+  }
+  INFO(with_errors << " decisions with policy errors, " << allocating << " allocated");
+  CHECK(with_errors > 0);
+  CHECK(allocating == 0);
+}
+
 }  // namespace
 }  // namespace arbiter

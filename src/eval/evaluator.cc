@@ -450,6 +450,9 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       return BoolResult(empty);
     }
     case ExprKind::kHas: {
+      if (IsContextRecord(*e.children[0])) {
+        return BoolResult(ContextField(e.attr) != nullptr);
+      }
       const Value* v = Eval(*e.children[0], tmp);
       if (v == nullptr) return nullptr;
       int h = HasAttr(*v, e.attr);
@@ -459,6 +462,11 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
     case ExprKind::kGetAttr: {
       // The attribute is borrowed from its container, which is either
       // long-lived (store, context, literal) or lives in *tmp.
+      if (IsContextRecord(*e.children[0])) {
+        const Value* a = ContextField(e.attr);
+        if (a == nullptr) return FailQuick(QuickError::kMissingField, EntityUid{}, e.attr);
+        return a;
+      }
       const Value* v = Eval(*e.children[0], tmp);
       if (v == nullptr) return nullptr;
       return GetAttr(*v, e.attr);

@@ -136,6 +136,15 @@ class Evaluator {
   // the union built on first use (the tree walker's path; compiled code
   // reads fields through ContextField without building anything).
   const Value* Context();
+  // Whether `e` is the variable `context` and the context a record: then
+  // `context.x` and `context has x` read the field through ContextField,
+  // overlay first, exactly as they would in the merged record, which with
+  // an overlay is then never built (a policy that errors under the agent
+  // guard reaches the tree walker, and would otherwise copy the context).
+  bool IsContextRecord(const Expr& e) const {
+    return e.kind == ExprKind::kVar && e.var == Var::kContext &&
+           request_.context->is(ValueKind::kRecord);
+  }
 
   const Entities& entities_;
   const RequestView request_;
