@@ -284,9 +284,10 @@ class Value {
 inline const Value* FindRecordField(const RecordFields& fields, Symbol key) {
   const size_t n = fields.size();
   if (n <= 12) {
-    for (size_t i = 0; i < n; ++i) {
-      if (fields[i].first == key) return &fields[i].second;
-      if (key < fields[i].first) return nullptr;  // sorted: passed it
+    // One comparison per field: the first key not below `key` is either
+    // it or proof that it is absent (the keys are sorted).
+    for (const auto *f = fields.data(), *end = f + n; f != end; ++f) {
+      if (f->first.id() >= key.id()) return f->first == key ? &f->second : nullptr;
     }
     return nullptr;
   }
