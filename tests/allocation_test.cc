@@ -42,6 +42,10 @@ void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 namespace arbiter {
 namespace {
 
+std::filesystem::path WorkloadsRoot() {
+  return std::filesystem::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
+}
+
 TEST_CASE("allocation: the counter sees allocations", "[allocation]") {
   counting = true;
   allocations = 0;
@@ -55,9 +59,8 @@ TEST_CASE("allocation: the counter sees allocations", "[allocation]") {
 
 TEST_CASE("allocation: workload decisions allocate nothing, errors included",
           "[allocation][workload]") {
-  namespace fs = std::filesystem;
-  fs::path root = fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
-  if (!fs::exists(root)) {
+  const std::filesystem::path root = WorkloadsRoot();
+  if (!std::filesystem::exists(root)) {
     WARN("workloads not found at " << root.string() << "; skipped");
     return;
   }
@@ -96,9 +99,8 @@ TEST_CASE("allocation: workload decisions allocate nothing, errors included",
 // merged context record (a copy of the whole context per such decision).
 TEST_CASE("allocation: with a context overlay, errors allocate nothing",
           "[allocation][workload]") {
-  namespace fs = std::filesystem;
-  fs::path root = fs::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
-  if (!fs::exists(root)) {
+  const std::filesystem::path root = WorkloadsRoot();
+  if (!std::filesystem::exists(root)) {
     WARN("workloads not found at " << root.string() << "; skipped");
     return;
   }

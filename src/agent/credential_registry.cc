@@ -333,8 +333,8 @@ CredentialStatus CredentialRegistry::Check(const CredentialQuery& q) const {
   for (const EntityUid& allowed : g.actions) {
     if (allowed == q.action) return CredentialStatus::kValid;
   }
-  const StoredEntity* action =
-      q.entities != nullptr ? q.entities->Find(q.action) : nullptr;
+  const internal::EntityHot* action =
+      q.entities != nullptr ? q.entities->FindHot(q.action) : nullptr;
   if (action != nullptr) {
     for (const EntityUid& allowed : g.actions) {
       if (action->HasAncestor(allowed)) return CredentialStatus::kValid;
