@@ -90,6 +90,51 @@ TEST_CASE("index: hand-made scopes answer as the full scan", "[index]") {
   }
 }
 
+// Candidates come from several buckets (the principal's own, each of its
+// groups', its type's) and are put back in policy order: by insertion for
+// a few, by a full sort beyond 32. Both must give exactly the scan's order.
+TEST_CASE("index: many candidates from several buckets keep policy order",
+          "[index]") {
+  for (int per_bucket : {3, 30}) {
+    std::string text;
+    for (int i = 0; i < per_bucket; ++i) {
+      // Round-robin over the buckets, so that their concatenation is out
+      // of policy order.
+      text += "permit(principal in Group::\"g2\", action, resource);\n";
+      text += "permit(principal == User::\"u\", action, resource);\n";
+      text += "permit(principal is User, action, resource);\n";
+      text += "permit(principal in Group::\"g1\", action, resource);\n";
+      text += "permit(principal, action, resource) when { context.n > " +
+              std::to_string(i) + " };\n";
+      text += "permit(principal in Group::\"other\", action, resource);\n";
+    }
+    auto set = PolicySet::Parse(text);
+    REQUIRE(set.ok());
+    auto entities = Entities::FromJson(R"([
+      {"uid": {"type": "User", "id": "u"}, "attrs": {},
+       "parents": [{"type": "Group", "id": "g1"}, {"type": "Group", "id": "g2"}]},
+      {"uid": {"type": "Group", "id": "g1"}, "attrs": {}, "parents": []},
+      {"uid": {"type": "Group", "id": "g2"}, "attrs": {}, "parents": []}
+    ])");
+    REQUIRE(entities.ok());
+    Request r;
+    r.principal = EntityUid::Of("User", "u");
+    r.action = EntityUid::Of("Action", "a");
+    r.resource = EntityUid::Of("Doc", "d");
+    r.context = Value::Record({{Symbol::Intern("n"), Value::Long(per_bucket / 2)}});
+    Response indexed = Authorize(**set, **entities, r);
+    // Four of every six policies match, and half of the fifth kind.
+    CHECK(indexed.reasons.size() ==
+          static_cast<size_t>(4 * per_bucket + per_bucket / 2));
+    CHECK(std::is_sorted(indexed.reasons.begin(), indexed.reasons.end(),
+                         [&](std::string_view a, std::string_view b) {
+                           return std::stoi(std::string(a.substr(6))) <
+                                  std::stoi(std::string(b.substr(6)));
+                         }));
+    RequireSame(**set, **entities, r);
+  }
+}
+
 TEST_CASE("index: candidates are exactly the policies whose scope matches",
           "[index]") {
   PolicySetBuilder b;

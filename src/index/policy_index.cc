@@ -227,7 +227,24 @@ void PolicyIndex::Candidates(const RequestView& request,
   // Restore policy order (buckets are each sorted, their concatenation is
   // not) on what the filter kept, which is usually a handful.
   if (out->size() != base) {
-    std::sort(out->begin(), out->end());
+    // Insertion from the first bucket match on: the catch-all prefix is
+    // sorted already and the matches are few, where std::sort's setup
+    // alone costs more than the moves.
+    uint32_t* v = out->data();
+    const size_t n = out->size();
+    if (n - base <= 32) {
+      for (size_t i = base; i < n; ++i) {
+        const uint32_t x = v[i];
+        size_t j = i;
+        while (j > 0 && v[j - 1] > x) {
+          v[j] = v[j - 1];
+          --j;
+        }
+        v[j] = x;
+      }
+    } else {
+      std::sort(out->begin(), out->end());
+    }
     if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
   }
 }
