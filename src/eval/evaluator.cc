@@ -87,19 +87,21 @@ const Entities& PrefetchRequestEntities(const Entities& entities,
   return entities;
 }
 
-// Starts loading every cache line of a record's fields (up to a bound):
-// lookups scan the fields in key order, and a scan that waits for each line
-// in turn costs a miss per line, where loads started together cost about
-// one.
-void PrefetchFields(const RecordFields& fields) {
+// Starts loading every cache line of `size` bytes at `data`, up to a bound:
+// loads started together cost about one miss, where reads that wait for
+// each line in turn cost a miss per line.
+void PrefetchLines(const void* data, size_t size) {
 #if defined(__GNUC__)
   constexpr size_t kMaxLines = 8;
-  const char* begin = reinterpret_cast<const char*>(fields.data());
-  const size_t bytes =
-      std::min(fields.size() * sizeof(fields[0]), kMaxLines * 64);
-  // No pointer past the fields (an empty vector's data() may be null).
+  const char* begin = static_cast<const char*>(data);
+  const size_t bytes = std::min(size, kMaxLines * 64);
+  // No pointer past the data (an empty vector's data() may be null).
   for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(begin + off);
 #endif
+}
+// A record's fields: lookups scan them in key order.
+void PrefetchFields(const RecordFields& fields) {
+  PrefetchLines(fields.data(), fields.size() * sizeof(fields[0]));
 }
 
 // Starts loading what the index and the conditions read next of a request
@@ -107,9 +109,11 @@ void PrefetchFields(const RecordFields& fields) {
 void PrefetchEntityData(const EntityHot* e) {
 #if defined(__GNUC__)
   if (e == nullptr) return;
-  // The block's second line (ancestors of an entity with many attributes).
+  // The block's second line (ancestors of an entity with many attributes;
+  // a prefetch never faults, even past the last block), and every line of
+  // the attribute values, which the block's names index into.
   __builtin_prefetch(reinterpret_cast<const char*>(e) + 64);
-  __builtin_prefetch(e->attrs);
+  PrefetchLines(e->attrs, e->num_attrs * sizeof(e->attrs[0]));
 #endif
 }
 

@@ -232,10 +232,11 @@ void PolicyIndex::Candidates(const RequestView& request,
   if (out->size() != base) {
     // Insertion from the first bucket match on: the catch-all prefix is
     // sorted already and the matches are few, where std::sort's setup
-    // alone costs more than the moves.
+    // alone costs more than the moves. Bounded so that many matches, or a
+    // long catch-all list each match might move past, take the sort.
     uint32_t* v = out->data();
     const size_t n = out->size();
-    if (n - base <= 32) {
+    if (n - base <= 32 && base <= 512) {
       for (size_t i = base; i < n; ++i) {
         const uint32_t x = v[i];
         size_t j = i;
