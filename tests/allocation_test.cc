@@ -46,6 +46,30 @@ std::filesystem::path WorkloadsRoot() {
   return std::filesystem::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
 }
 
+struct DecisionCounts {
+  size_t decisions = 0, with_errors = 0, allocating = 0;
+};
+
+// Decides every request twice: once to warm up (the response's buffers and
+// the thread's candidate list reach their final capacity), then counting
+// the decisions that allocated and those that reported policy errors.
+DecisionCounts CountAllocations(const workload::Workload& w,
+                                const std::vector<Request>& requests) {
+  Response response;
+  for (const Request& r : requests) Authorize(*w.policies, *w.entities, r, &response);
+  DecisionCounts c;
+  for (const Request& r : requests) {
+    allocations = 0;
+    counting = true;
+    Authorize(*w.policies, *w.entities, r, &response);
+    counting = false;
+    ++c.decisions;
+    if (!response.errors.empty()) ++c.with_errors;
+    if (allocations != 0) ++c.allocating;
+  }
+  return c;
+}
+
 TEST_CASE("allocation: the counter sees allocations", "[allocation]") {
   counting = true;
   allocations = 0;
@@ -67,22 +91,9 @@ TEST_CASE("allocation: workload decisions allocate nothing, errors included",
   for (const char* n : {"agents-10", "agents-100", "agents-1000", "agents-10000"}) {
     auto w = workload::Load(root / n);
     REQUIRE(w.ok());
-    Response response;
-    // Warm up: buffers (the response's and the thread's candidate list)
-    // reach their final capacity.
-    for (const Request& r : w->requests) {
-      Authorize(*w->policies, *w->entities, r, &response);
-    }
-    size_t decisions = 0, allocating = 0, with_errors = 0;
-    for (const Request& r : w->requests) {
-      allocations = 0;
-      counting = true;
-      Authorize(*w->policies, *w->entities, r, &response);
-      counting = false;
-      if (!response.errors.empty()) ++with_errors;
-      ++decisions;
-      if (allocations != 0) ++allocating;
-    }
+    const DecisionCounts c = CountAllocations(*w, w->requests);
+    const size_t decisions = c.decisions, with_errors = c.with_errors,
+                 allocating = c.allocating;
     INFO(n << ": " << decisions << " decisions, " << with_errors
            << " of them with policy errors, " << allocating << " allocated");
     CHECK(decisions == w->requests.size());
@@ -111,17 +122,8 @@ TEST_CASE("allocation: with a context overlay, errors allocate nothing",
        Value::Record({{Symbol::Intern("id"), Value::String("T-1")}})}};
   std::vector<Request> requests = w->requests;
   for (Request& r : requests) r.context_overlay = &overlay;
-  Response response;
-  for (const Request& r : requests) Authorize(*w->policies, *w->entities, r, &response);
-  size_t allocating = 0, with_errors = 0;
-  for (const Request& r : requests) {
-    allocations = 0;
-    counting = true;
-    Authorize(*w->policies, *w->entities, r, &response);
-    counting = false;
-    if (!response.errors.empty()) ++with_errors;
-    if (allocations != 0) ++allocating;
-  }
+  const DecisionCounts c = CountAllocations(*w, requests);
+  const size_t with_errors = c.with_errors, allocating = c.allocating;
   INFO(with_errors << " decisions with policy errors, " << allocating << " allocated");
   CHECK(with_errors > 0);
   CHECK(allocating == 0);

@@ -131,38 +131,33 @@ struct EntityHot {
   // The same answers as StoredEntity::HasAncestor and FindAttr.
   bool HasAncestor(uint64_t packed) const {
     const uint64_t* a = ancestors();
-    const uint32_t n = num_ancestors;
-    if (n <= 16) {
-      for (uint32_t i = 0; i < n; ++i) {
-        if (a[i] == packed) return true;
-      }
-      return false;
-    }
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-      const uint32_t mid = lo + (hi - lo) / 2;
-      if (a[mid] < packed) lo = mid + 1; else hi = mid;
-    }
-    return lo < n && a[lo] == packed;
+    const uint32_t i = LowerBound(a, num_ancestors, packed);
+    return i < num_ancestors && a[i] == packed;
   }
   bool HasAncestor(const EntityUid& uid) const { return HasAncestor(uid.packed()); }
   const Value* FindAttr(Symbol name) const {
     const uint32_t* k = attr_keys();
-    const uint32_t key = name.id();
-    const uint32_t n = num_attrs;
+    const uint32_t i = LowerBound(k, num_attrs, name.id());
+    return i < num_attrs && k[i] == name.id() ? &attrs[i].second : nullptr;
+  }
+
+ private:
+  // The first position in ascending `a[0, n)` not below `key` (n when
+  // none): a scan for the few entries entities usually have, a binary
+  // search for many.
+  template <typename K>
+  static uint32_t LowerBound(const K* a, uint32_t n, K key) {
     if (n <= 16) {
-      for (uint32_t i = 0; i < n; ++i) {
-        if (k[i] == key) return &attrs[i].second;
-        if (k[i] > key) return nullptr;  // ascending: passed it
-      }
-      return nullptr;
+      uint32_t i = 0;
+      while (i < n && a[i] < key) ++i;
+      return i;
     }
     uint32_t lo = 0, hi = n;
     while (lo < hi) {
       const uint32_t mid = lo + (hi - lo) / 2;
-      if (k[mid] < key) lo = mid + 1; else hi = mid;
+      if (a[mid] < key) lo = mid + 1; else hi = mid;
     }
-    return lo < n && k[lo] == key ? &attrs[lo].second : nullptr;
+    return lo;
   }
 };
 static_assert(sizeof(EntityHot) == 24);
