@@ -130,15 +130,20 @@ struct EntityHot {
 
   // The same answers as StoredEntity::HasAncestor and FindAttr.
   bool HasAncestor(uint64_t packed) const {
-    const uint64_t* a = ancestors();
-    const uint32_t i = LowerBound(a, num_ancestors, packed);
-    return i < num_ancestors && a[i] == packed;
+    return SortedContains(ancestors(), num_ancestors, packed);
   }
   bool HasAncestor(const EntityUid& uid) const { return HasAncestor(uid.packed()); }
   const Value* FindAttr(Symbol name) const {
     const uint32_t* k = attr_keys();
     const uint32_t i = LowerBound(k, num_attrs, name.id());
     return i < num_attrs && k[i] == name.id() ? &attrs[i].second : nullptr;
+  }
+
+  // Whether ascending `a[0, n)` holds `key`: the ancestor test, also for
+  // callers that keep a block's ancestors() and num_ancestors at hand.
+  static bool SortedContains(const uint64_t* a, uint32_t n, uint64_t key) {
+    const uint32_t i = LowerBound(a, n, key);
+    return i < n && a[i] == key;
   }
 
  private:

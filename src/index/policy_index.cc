@@ -65,20 +65,37 @@ PolicyIndex::PolicyIndex(
       for (const Key& k : keys) ++population[k];
     }
   }
-  std::vector<CompactScope> scopes(policies.size());
+  // Each policy's full scope as an entry; filing below drops the part its
+  // bucket proves.
+  std::vector<Entry> scopes(policies.size());
   for (uint32_t i = 0; i < policies.size(); ++i) {
     const ScopeConstraint* cs[3] = {&policies[i]->principal, &policies[i]->action,
                                     &policies[i]->resource};
+    Entry& e = scopes[i];
+    e.id = i;
+    e.type_tested = 0;
     for (int s = 0; s < 3; ++s) {
-      SlotTest& t = scopes[i].slot[s];
-      t.op = static_cast<uint8_t>(cs[s]->op);
-      if (cs[s]->op == Op::kInSet) {
-        t.type = static_cast<uint32_t>(set_entities_.size());
-        for (const EntityUid& e : cs[s]->entities) set_entities_.push_back(e.packed());
-        t.entity = set_entities_.size();
-      } else {
-        t.type = cs[s]->type.id();
-        t.entity = cs[s]->entity.packed();
+      const ScopeConstraint& c = *cs[s];
+      e.type[s] = c.type.id();
+      e.entity[s] = c.entity.packed();
+      switch (c.op) {
+        case Op::kAny: e.test[s] = kAnyEntity; break;
+        case Op::kEq: e.test[s] = kEqEntity; break;
+        case Op::kIn: e.test[s] = kInEntity; break;
+        case Op::kIs:
+          e.test[s] = kAnyEntity;
+          e.type_tested |= 1 << s;
+          break;
+        case Op::kIsIn:
+          e.test[s] = kInEntity;
+          e.type_tested |= 1 << s;
+          break;
+        case Op::kInSet:
+          e.test[s] = kInSetEntity;
+          e.type[s] = static_cast<uint32_t>(set_entities_.size());
+          for (const EntityUid& u : c.entities) set_entities_.push_back(u.packed());
+          e.entity[s] = set_entities_.size();
+          break;
       }
     }
   }
@@ -125,15 +142,16 @@ PolicyIndex::PolicyIndex(
     // constraint (an `in` through the uid or one of its ancestors, an `==`
     // or `is` exactly), except the type half of `is T in E`: the final
     // check need not repeat it.
-    SlotTest& filed = scopes[i].slot[best];
-    filed.op = static_cast<uint8_t>(c.op == Op::kIsIn ? Op::kIs : Op::kAny);
+    Entry& filed = scopes[i];
+    filed.test[best] = kAnyEntity;
+    if (c.op != Op::kIsIn) filed.type_tested &= ~(1 << best);
     slot_used_[best] = true;
   }
   // Flatten: every list into entries_, one Bucket of ranges per key.
   std::vector<std::pair<uint64_t, Bucket>> buckets;
   buckets.reserve(building.size());
   auto append = [&](const std::vector<uint32_t>& ids) {
-    for (uint32_t id : ids) entries_.push_back(Entry{scopes[id], id});
+    for (uint32_t id : ids) entries_.push_back(scopes[id]);
   };
   for (const auto& [key, b] : building) {
     Bucket out;
@@ -147,33 +165,31 @@ PolicyIndex::PolicyIndex(
   table_.Build(buckets);
 }
 
-namespace {
-
-// `uid in target` for a request entity: itself or one of its ancestors.
-inline bool InRequestEntity(uint64_t uid, const EntityHot* entity,
-                            uint64_t target) {
-  return uid == target || (entity != nullptr && entity->HasAncestor(target));
-}
-
-}  // namespace
-
-[[gnu::always_inline]] inline bool PolicyIndex::SlotMatches(
-    const SlotTest& t, const RequestSlot& r) const {
-  using Op = ScopeConstraint::Op;
-  switch (static_cast<Op>(t.op)) {
-    case Op::kAny: return true;
-    case Op::kEq: return r.uid == t.entity;
-    case Op::kIn: return InRequestEntity(r.uid, r.entity, t.entity);
-    case Op::kIs: return r.type.id() == t.type;
-    case Op::kIsIn:
-      return r.type.id() == t.type && InRequestEntity(r.uid, r.entity, t.entity);
-    case Op::kInSet:
-      for (uint32_t k = t.type; k < t.entity; ++k) {
-        if (InRequestEntity(r.uid, r.entity, set_entities_[k])) return true;
-      }
-      return false;
+// The slow path of an `in [E1, E2, ...]` slot (action scopes only).
+bool PolicyIndex::InSetMatches(const Entry& e, int slot,
+                               const RequestSlot& r) const {
+  for (uint64_t k = e.type[slot]; k < e.entity[slot]; ++k) {
+    const uint64_t target = set_entities_[k];
+    if (r.uid == target ||
+        EntityHot::SortedContains(r.ancestors, r.num_ancestors, target)) {
+      return true;
+    }
   }
   return false;
+}
+
+[[gnu::always_inline]] inline bool PolicyIndex::SlotMatches(
+    const Entry& e, int slot, const RequestSlot& r) const {
+  if ((e.type_tested >> slot) & 1) {
+    if (r.type.id() != e.type[slot]) return false;
+  }
+  const EntityTest test = e.test[slot];
+  if (test == kAnyEntity) return true;
+  if (test == kInSetEntity) return InSetMatches(e, slot, r);
+  // `== E` and `in E` both hold for E itself; only `in` looks further.
+  if (r.uid == e.entity[slot]) return true;
+  return test == kInEntity &&
+         EntityHot::SortedContains(r.ancestors, r.num_ancestors, e.entity[slot]);
 }
 
 void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
@@ -184,8 +200,8 @@ void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
     // Resource, principal, then action: most entries a request scans
     // fail on the resource or the principal (policies name one project or
     // team each, actions come in a few groups), so these go first.
-    if (SlotMatches(e.scope.slot[2], req[2]) && SlotMatches(e.scope.slot[0], req[0]) &&
-        SlotMatches(e.scope.slot[1], req[1])) {
+    if (SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
+        SlotMatches(e, 1, req[1])) {
       out->push_back(e.id);
     }
   }
@@ -198,12 +214,9 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
   // itself); an ancestor's only its `in` list.
   const Bucket* b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
   if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, out);
-  if (r.entity != nullptr) {
-    const uint64_t* ancestors = r.entity->ancestors();
-    for (uint32_t i = 0; i < r.entity->num_ancestors; ++i) {
-      b = table_.Find(KeyOf(slot, kEntity, ancestors[i]));
-      if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, out);
-    }
+  for (uint32_t i = 0; i < r.num_ancestors; ++i) {
+    b = table_.Find(KeyOf(slot, kEntity, r.ancestors[i]));
+    if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, out);
   }
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
@@ -219,10 +232,15 @@ void PolicyIndex::Candidates(const RequestView& request,
   // Catch-all policies have no constraint to check.
   out->assign(catch_all_.begin(), catch_all_.end());
   const size_t base = out->size();
+  auto slot_of = [](const EntityUid& uid, const EntityHot* e) {
+    return RequestSlot{uid.packed(), uid.type,
+                       e != nullptr ? e->num_ancestors : 0u,
+                       e != nullptr ? e->ancestors() : nullptr};
+  };
   const RequestSlot req[3] = {
-      {request.principal.packed(), request.principal.type, principal},
-      {request.action.packed(), request.action.type, action},
-      {request.resource.packed(), request.resource.type, resource},
+      slot_of(request.principal, principal),
+      slot_of(request.action, action),
+      slot_of(request.resource, resource),
   };
   for (Slot slot : {kPrincipal, kAction, kResource}) {
     if (slot_used_[slot]) ProbeSlot(slot, req, out);

@@ -72,34 +72,40 @@ class PolicyIndex {
 
   // A policy's scope, flattened for the final check of each candidate: the
   // bucket only vouches for one constraint, and reading these few words is
-  // far cheaper (and more cache-friendly) than walking the Policy.
-  struct SlotTest {
-    uint8_t op = 0;     // ScopeConstraint::Op
-    uint32_t type = 0;  // Symbol id, for kIs / kIsIn; kInSet: set begin
-    uint64_t entity = 0;  // EntityUid::packed(), for kEq / kIn / kIsIn;
-                          // kInSet: set end (a range in set_entities_)
-  };
-  struct CompactScope {
-    SlotTest slot[3];
+  // far cheaper (and more cache-friendly) than walking the Policy. Each
+  // slot's constraint is split into an optional type test and an entity
+  // test, so that the check is a few predictable comparisons rather than a
+  // jump through a table per slot.
+  enum EntityTest : uint8_t {
+    kAnyEntity = 0,  // no entity constraint (kAny, kIs)
+    kEqEntity = 1,   // the uid itself (kEq)
+    kInEntity = 2,   // the uid or one of its ancestors (kIn, kIsIn)
+    kInSetEntity = 3,  // any of a list (kInSet): a range in set_entities_
   };
   // A bucket's entry: a policy's position and its scope, side by side so
-  // that filtering a bucket reads one array in order.
+  // that filtering a bucket reads one array in order. 48 bytes.
   struct Entry {
-    CompactScope scope;
+    uint64_t entity[3];  // per slot: the uid (packed); kInSetEntity: end
+    uint32_t type[3];    // per slot: the type's Symbol id, when type-tested;
+                         // kInSetEntity: begin
     uint32_t id;
+    EntityTest test[3];
+    uint8_t type_tested;  // bit s: slot s requires type[s]
   };
   struct RequestSlot {
     uint64_t uid = 0;  // EntityUid::packed()
     Symbol type;
-    const EntityHot* entity = nullptr;
+    uint32_t num_ancestors = 0;
+    const uint64_t* ancestors = nullptr;  // sorted; from its EntityHot
   };
-  bool SlotMatches(const SlotTest& t, const RequestSlot& r) const;
+  bool SlotMatches(const Entry& e, int slot, const RequestSlot& r) const;
 
   // Appends the policies at entries_[begin, end) whose scope matches.
   void AppendMatching(uint32_t begin, uint32_t end, const RequestSlot* req,
                       std::vector<uint32_t>* out) const;
   void ProbeSlot(Slot slot, const RequestSlot* req,
                  std::vector<uint32_t>* out) const;
+  bool InSetMatches(const Entry& e, int slot, const RequestSlot& r) const;
 
   std::vector<uint64_t> set_entities_;   // `in [...]` lists, packed
 
