@@ -89,6 +89,60 @@ TEST_CASE("value: strings compare by content, whatever their storage", "[value]"
   CHECK_FALSE(set.SetContains(Value::Long(3)));
 }
 
+TEST_CASE("value: string equality agrees with the contents, in every form", "[value]") {
+  // StringsEqual compares short strings as three words (their padding and
+  // length byte included), and falls back to the bytes for two long ones:
+  // it must agree with the plain comparison of the contents for every pair
+  // of lengths and storages, equal or not, including copies, moved-from
+  // values and strings that differ only in a trailing NUL.
+  std::vector<std::string> texts;
+  for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{15},
+                   size_t{16}, kInline - 1, kInline, kInline + 1, size_t{40}}) {
+    texts.push_back(Text(n, 'q'));
+    texts.push_back(Text(n, 'r'));
+    texts.push_back(Text(n, 'q') + std::string(1, '\0'));
+  }
+  for (const std::string& x : texts) {
+    for (const std::string& y : texts) {
+      INFO("lengths " << x.size() << " and " << y.size());
+      const Value a = Value::String(x);
+      const Value b = Value::String(y);
+      CHECK(Value::StringsEqual(a, b) == (x == y));
+      CHECK((a == b) == (x == y));
+    }
+    // Two long strings with equal contents live in different buffers.
+    const Value a = Value::String(x), b = Value::String(x);
+    CHECK(Value::StringsEqual(a, b));
+    Value copy = a;
+    CHECK(Value::StringsEqual(copy, b));
+    Value moved = std::move(copy);
+    CHECK(Value::StringsEqual(moved, b));
+  }
+
+  // A long string's storage moved out of a value leaves the empty string.
+  internal::StringRep from(Text(60));
+  internal::StringRep to(std::move(from));
+  CHECK(to.view() == Text(60));
+  CHECK(from.view().empty());
+  CHECK(internal::StringRep::Equal(from, internal::StringRep(std::string())));
+
+  // Small sets (the scan) and large ones (the search) with other kinds
+  // mixed in find exactly their strings.
+  for (size_t strings : {size_t{0}, size_t{1}, size_t{6}, size_t{7}, size_t{28}}) {
+    INFO(strings << " strings and two other elements");
+    std::vector<Value> elements = {Value::Long(1), Value::Bool(true)};
+    for (size_t i = 0; i < strings; ++i) elements.push_back(Value::String(Text(i * 3, 'm')));
+    const Value set = Value::Set(elements);
+    REQUIRE(set.as_set().size() == strings + 2);
+    for (size_t i = 0; i < strings; ++i) {
+      CHECK(set.SetContains(Value::String(Text(i * 3, 'm'))));
+      CHECK_FALSE(set.SetContains(Value::String(Text(i * 3, 'm') + "x")));
+    }
+    CHECK_FALSE(set.SetContains(Value::String("absent")));
+    CHECK(set.SetContains(Value::Long(1)));
+  }
+}
+
 TEST_CASE("value: records keep string fields of both forms", "[value]") {
   const Symbol a = Symbol::Intern("a"), b = Symbol::Intern("b");
   Value r = Value::Record({{a, Value::String(Text(5))}, {b, Value::String(Text(50))}});

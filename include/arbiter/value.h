@@ -133,6 +133,7 @@ class StringRep {
   static constexpr size_t kInline = 23;
 
   explicit StringRep(std::string s) {
+    std::memset(raw_, 0, sizeof raw_);  // the padding Equal relies on
     if (s.size() <= kInline) {
       std::memcpy(raw_, s.data(), s.size());
       raw_[kInline] = static_cast<unsigned char>(s.size());
@@ -143,6 +144,7 @@ class StringRep {
   }
   StringRep(const StringRep& o) {
     if (o.heap()) {
+      std::memset(raw_, 0, sizeof raw_);
       new (raw_) Heap(o.heap_ptr());
       raw_[kInline] = kHeapTag;
     } else {
@@ -152,10 +154,11 @@ class StringRep {
   // Leaves `o` the empty string.
   StringRep(StringRep&& o) noexcept {
     if (o.heap()) {
+      std::memset(raw_, 0, sizeof raw_);
       new (raw_) Heap(std::move(o.heap_ptr()));
       raw_[kInline] = kHeapTag;
       o.heap_ptr().~Heap();
-      o.raw_[kInline] = 0;
+      std::memset(o.raw_, 0, sizeof o.raw_);  // the empty string, padded
     } else {
       std::memcpy(raw_, o.raw_, sizeof raw_);
     }
@@ -185,6 +188,19 @@ class StringRep {
   // Whether the bytes live in a shared buffer (which never moves).
   bool heap() const { return raw_[kInline] == kHeapTag; }
 
+  // String equality. Short strings are zero-padded, with the length in
+  // the last byte, so two of them are equal exactly when their 24 bytes
+  // are: three word comparisons, no call and no loop (policies compare
+  // short strings on every decision). A short and a long string always
+  // differ (their last bytes do).
+  static bool Equal(const StringRep& a, const StringRep& b) {
+    uint64_t x[3], y[3];
+    std::memcpy(x, a.raw_, sizeof x);
+    std::memcpy(y, b.raw_, sizeof y);
+    if (((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0) return true;
+    return a.heap() && b.heap() && a.view() == b.view();
+  }
+
  private:
   using Heap = std::shared_ptr<const std::string>;
   static constexpr unsigned char kHeapTag = 0xFF;
@@ -193,8 +209,8 @@ class StringRep {
   }
   Heap& heap_ptr() { return *std::launder(reinterpret_cast<Heap*>(raw_)); }
 
-  // Inline: the bytes, then the length in the last byte. Heap: a Heap at
-  // the start, kHeapTag in the last byte.
+  // Inline: the bytes, zeros, then the length in the last byte. Heap: a
+  // Heap at the start, zeros, kHeapTag in the last byte.
   alignas(Heap) unsigned char raw_[kInline + 1];
 };
 static_assert(sizeof(StringRep) == 24);
@@ -249,6 +265,11 @@ class Value {
   Decimal as_decimal() const { return std::get<7>(data_); }
   Datetime as_datetime() const { return std::get<8>(data_); }
   Duration as_duration() const { return std::get<9>(data_); }
+
+  // For two String values: whether they are equal (see StringRep::Equal).
+  static bool StringsEqual(const Value& a, const Value& b) {
+    return internal::StringRep::Equal(std::get<2>(a.data_), std::get<2>(b.data_));
+  }
 
   // For a record: the field named `key`, or nullptr.
   const Value* FindField(Symbol key) const;

@@ -45,11 +45,7 @@ inline bool Equal(const Value& a, const Value& b) {
   switch (a.kind()) {
     case ValueKind::kBool: return a.as_bool() == b.as_bool();
     case ValueKind::kLong: return a.as_long() == b.as_long();
-    case ValueKind::kString: {
-      const std::string_view x = a.as_string();
-      const std::string_view y = b.as_string();
-      return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size()) == 0;
-    }
+    case ValueKind::kString: return Value::StringsEqual(a, b);
     case ValueKind::kEntity: return a.as_entity() == b.as_entity();
     default: return a == b;
   }

@@ -104,6 +104,14 @@ Value Value::Record(std::vector<std::pair<Symbol, Value>> fields) {
 
 bool Value::SetContains(const Value& v) const {
   const std::vector<Value>& s = as_set();
+  if (v.is(ValueKind::kString) && s.size() <= 8) {
+    // A small set (allowed tools, labels): a scan with the word-wise
+    // string equality, which beats the search's comparisons and branches.
+    for (const Value& m : s) {
+      if (m.is(ValueKind::kString) && StringsEqual(m, v)) return true;
+    }
+    return false;
+  }
   if (v.is(ValueKind::kString)) {
     // The common case (tool names, labels) with one string comparison per
     // step instead of Compare's general dispatch. Compare orders by kind
