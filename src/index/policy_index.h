@@ -92,6 +92,7 @@ class PolicyIndex {
     EntityTest test[3];
     uint8_t type_tested;  // bit s: slot s requires type[s]
   };
+  static_assert(sizeof(Entry) == 48, "a bucket entry's layout (see above)");
   struct RequestSlot {
     uint64_t uid = 0;  // EntityUid::packed()
     Symbol type;
