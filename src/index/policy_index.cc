@@ -169,11 +169,7 @@ PolicyIndex::PolicyIndex(
 bool PolicyIndex::InSetMatches(const Entry& e, int slot,
                                const RequestSlot& r) const {
   for (uint64_t k = e.type[slot]; k < e.entity[slot]; ++k) {
-    const uint64_t target = set_entities_[k];
-    if (r.uid == target ||
-        EntityHot::SortedContains(r.ancestors, r.num_ancestors, target)) {
-      return true;
-    }
+    if (r.In(set_entities_[k])) return true;
   }
   return false;
 }
@@ -186,10 +182,7 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
   const EntityTest test = e.test[slot];
   if (test == kAnyEntity) return true;
   if (test == kInSetEntity) return InSetMatches(e, slot, r);
-  // `== E` and `in E` both hold for E itself; only `in` looks further.
-  if (r.uid == e.entity[slot]) return true;
-  return test == kInEntity &&
-         EntityHot::SortedContains(r.ancestors, r.num_ancestors, e.entity[slot]);
+  return test == kEqEntity ? r.uid == e.entity[slot] : r.In(e.entity[slot]);
 }
 
 void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,

@@ -98,6 +98,11 @@ class PolicyIndex {
     Symbol type;
     uint32_t num_ancestors = 0;
     const uint64_t* ancestors = nullptr;  // sorted; from its EntityHot
+
+    // `this in target`: the entity itself or one of its ancestors.
+    bool In(uint64_t target) const {
+      return uid == target || EntityHot::SortedContains(ancestors, num_ancestors, target);
+    }
   };
   bool SlotMatches(const Entry& e, int slot, const RequestSlot& r) const;
 
