@@ -220,6 +220,35 @@ TEST_CASE("agent log: a full queue drops and counts, never blocks", "[agent]") {
   std::filesystem::remove(path);
 }
 
+// While the queue is full, producers look at the writer's progress only
+// every so many records (jsonl_file_sink.cc); once the writer has drained
+// it, the queue must take records again within that many calls.
+TEST_CASE("agent log: a queue that was full takes records again once drained",
+          "[agent]") {
+  const auto path = TempLog("refill");
+  JsonlFileSinkOptions opts;
+  opts.queue_capacity = 8;
+  opts.flush_interval = std::chrono::milliseconds(600'000);
+  SinkGuard f(path, opts);
+  for (int i = 0; i < 20000 && f.sink->dropped() == 0; ++i) {
+    f.guard.Authorize(Req(kWorker));
+  }
+  REQUIRE(f.sink->dropped() > 0);
+  f.sink->Flush();  // every claimed position is written: the queue is empty
+  const uint64_t written = f.sink->written();
+  int calls = 0;
+  while (calls < 64 && f.sink->written() == written) {
+    f.guard.Authorize(Req(kWorker));
+    ++calls;
+    f.sink->Flush();
+  }
+  CHECK(f.sink->written() == written + 1);
+  CHECK(calls <= 16);
+  REQUIRE(f.sink->Close().ok());
+  CHECK(ReadLines(path).size() == f.sink->written());
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("agent log: flush makes queued records visible", "[agent]") {
   const auto path = TempLog("flush");
   JsonlFileSinkOptions opts;

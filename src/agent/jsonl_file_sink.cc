@@ -3,16 +3,22 @@
 // JsonlFileSink: a bounded lock-free ring of preallocated record cells
 // (CompactRecord), many producers and one writer thread.
 //
-// Each cell carries a sequence number (the bounded multi-producer queue
-// known from Dmitry Vyukov's write-ups): cell i starts at i; a producer
-// that finds cell (pos mod size) at `pos` claims position pos by advancing
-// tail_ from pos to pos + 1 (CAS), copies its record in, and stores pos + 1
-// with release order; the writer, at head, waits for pos + 1 (acquire),
-// formats the record and stores pos + size (release), which hands the cell
-// to the producer of the next lap. A producer that finds the cell still a
-// lap behind drops its record (the queue is full). So a producer's cost is
-// one CAS on tail_ (shared only with other producers), the copy and one
-// store: no lock, no wait, and no system call on the common path.
+// Each cell carries a sequence number, the position it last held plus one,
+// stored by the producer that filled it (release) and read by the writer
+// (acquire) to see that the record at its head is complete. A producer
+// claims position pos by advancing tail_ from pos to pos + 1 (CAS), which
+// it may do only while fewer than `size` positions are outstanding: the
+// writer publishes its progress in freed_ after each record it formats.
+// Producers keep a copy of that in head_seen_ and read freed_ itself only
+// when the copy says the queue may be full or half full, so in the common
+// case a producer reads no line the writer writes: one CAS on tail_
+// (shared only with other producers), the copy and one store. (The
+// bounded queue of Dmitry Vyukov's write-ups, which this replaced, had the
+// writer hand each cell back by storing to it, and every producer then
+// began with a cache miss on a line the other core had just written: in a
+// paced loop that was about half of what the sink added to a call.) A
+// producer that finds the queue full drops its record; while it stays
+// full, only every kFullRecheck-th record looks at freed_ again.
 //
 // The writer polls: while records keep coming it wakes every kBusyPoll;
 // after a wake that finds nothing it doubles its sleep, up to
@@ -58,9 +64,6 @@ class JsonlFileSink::Impl {
         cells_(std::bit_ceil(options.queue_capacity)),
         mask_(cells_.size() - 1),
         wake_at_(std::max<uint64_t>(1, cells_.size() / 2)) {
-    for (size_t i = 0; i < cells_.size(); ++i) {
-      cells_[i].seq.store(i, std::memory_order_relaxed);
-    }
     writer_ = std::thread([this] { Run(); });
   }
 
@@ -68,30 +71,41 @@ class JsonlFileSink::Impl {
 
   void Push(const DecisionRecord& record) {
     uint64_t pos = tail_.load(std::memory_order_relaxed);
-    Cell* cell;
     for (;;) {
       if ((pos & kClosedBit) != 0) {
         dropped_.fetch_add(1, std::memory_order_relaxed);
         return;
       }
-      cell = &cells_[pos & mask_];
-      const uint64_t seq = cell->seq.load(std::memory_order_acquire);
-      const int64_t lag = static_cast<int64_t>(seq - pos);
-      if (lag == 0) {
-        if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) break;
-        // pos now holds the current tail: try again there.
-      } else if (lag < 0) {
-        // The writer has not freed this cell since the last lap: full.
-        dropped_.fetch_add(1, std::memory_order_relaxed);
-        RequestWake();
-        return;
-      } else {
-        pos = tail_.load(std::memory_order_relaxed);  // another producer won
+      // Cell pos mod size is free once the writer is done with position
+      // pos - size, i.e. while fewer than size positions are outstanding.
+      if (pos - head_seen_.load(std::memory_order_acquire) >= cells_.size()) {
+        // Full as far as the producers know. While it stays full, only
+        // every kFullRecheck-th record reads the writer's progress (a cache
+        // miss each time); what the writer frees meanwhile is taken at the
+        // next look, so the writer never runs out of records.
+        const uint32_t skip = full_skip_.load(std::memory_order_relaxed);
+        if (skip > 0) {
+          full_skip_.store(skip - 1, std::memory_order_relaxed);
+          dropped_.fetch_add(1, std::memory_order_relaxed);
+          return;
+        }
+        if (pos - RefreshHead() >= cells_.size()) {
+          full_skip_.store(kFullRecheck - 1, std::memory_order_relaxed);
+          dropped_.fetch_add(1, std::memory_order_relaxed);
+          RequestWake();
+          return;
+        }
       }
+      if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) break;
+      // pos now holds the current tail: try again there.
     }
-    cell->record.Assign(record);
-    cell->seq.store(pos + 1, std::memory_order_release);
-    if (pos - written_head_.load(std::memory_order_relaxed) >= wake_at_) RequestWake();
+    Cell& cell = cells_[pos & mask_];
+    cell.record.Assign(record);
+    cell.seq.store(pos + 1, std::memory_order_release);
+    if (pos - head_seen_.load(std::memory_order_relaxed) >= wake_at_ &&
+        pos - RefreshHead() >= wake_at_) {
+      RequestWake();
+    }
   }
 
   void Flush() {
@@ -138,6 +152,7 @@ class JsonlFileSink::Impl {
 
  private:
   static constexpr uint64_t kClosedBit = uint64_t{1} << 63;
+  static constexpr uint32_t kFullRecheck = 16;
   static constexpr size_t kChunkBytes = 64 * 1024;
   // The writer's sleep while records keep coming: at a million records a
   // second, a thousand per wake, well below the default capacity.
@@ -149,6 +164,21 @@ class JsonlFileSink::Impl {
     std::atomic<uint64_t> seq{0};
     internal::CompactRecord record;
   };
+
+  // The writer's progress (every position below it is free), also left in
+  // head_seen_ for the other producers. head_seen_ only ever moves up to a
+  // value freed_ had, so a stale copy costs a refresh, never a cell the
+  // writer still reads. Acquire and release carry the writer's "done with
+  // this cell" through head_seen_ to a producer that only reads the copy.
+  uint64_t RefreshHead() {
+    const uint64_t head = freed_.load(std::memory_order_acquire);
+    uint64_t seen = head_seen_.load(std::memory_order_relaxed);
+    while (seen < head &&
+           !head_seen_.compare_exchange_weak(seen, head, std::memory_order_release,
+                                             std::memory_order_relaxed)) {
+    }
+    return head;
+  }
 
   // A producer's wake-up: rare (see the top of the file). The flag is the
   // writer's wait condition; taking the mutex between setting it and
@@ -207,8 +237,11 @@ class JsonlFileSink::Impl {
         const DecisionRecord view = cell.record.View(&policies_, &errors_);
         internal::AppendDecisionJson(view, &buf_);
         buf_.push_back('\n');
-        cell.seq.store(head_ + mask_ + 1, std::memory_order_release);
         ++head_;
+        // The cell is free for the next lap. Producers read this only when
+        // their copy says the queue is full or half full (see Push), so
+        // storing it per record costs them nothing.
+        freed_.store(head_, std::memory_order_release);
         ++pending;
       }
       if (pending > 0 && (!ready || buf_.size() >= kChunkBytes)) {
@@ -218,7 +251,6 @@ class JsonlFileSink::Impl {
         (WriteAll(buf_) ? written_ : failed_)
             .fetch_add(pending, std::memory_order_relaxed);
         buf_.clear();
-        written_head_.store(head_, std::memory_order_relaxed);
         total += pending;
         pending = 0;
         std::lock_guard<std::mutex> lock(mu_);
@@ -257,11 +289,19 @@ class JsonlFileSink::Impl {
   // Producers' side: claimed positions, plus kClosedBit once closing.
   alignas(64) std::atomic<uint64_t> tail_{0};
   std::atomic<uint64_t> dropped_{0};
-  // Writer's side, read by producers only to decide on a wake-up.
-  alignas(64) std::atomic<uint64_t> written_head_{0};
+  // The producers' copy of freed_ (see RefreshHead), and how many more
+  // records to drop before looking again while the queue is full.
+  std::atomic<uint64_t> head_seen_{0};
+  std::atomic<uint32_t> full_skip_{0};
+  // Writer's side: positions below freed_ are free (their records
+  // formatted); producers read it only as Push says.
+  alignas(64) std::atomic<uint64_t> freed_{0};
   std::atomic<uint64_t> written_{0};
   std::atomic<uint64_t> failed_{0};
-  std::atomic<bool> wake_pending_{false};
+  // Set by a producer that wants the writer up, cleared by the writer. On
+  // its own line: producers that find the queue full check it, and must not
+  // fetch the line the writer updates per record to do so.
+  alignas(64) std::atomic<bool> wake_pending_{false};
   // The writer's own state.
   uint64_t head_ = 0;
   std::string buf_;
