@@ -336,9 +336,10 @@ TEST_CASE("agent log: a half-full queue wakes the writer", "[agent]") {
   std::filesystem::remove(path);
 }
 
-// The sink packs a record into a fixed-size slot, or spills it when it does
-// not fit (many policies, long ids, errors, context fields); either way the
-// line must be exactly what DecisionRecordToJson makes of the record.
+// The sink packs a record into a fixed-size slot, errors included, or
+// spills it when it does not fit (many policies or errors, long ids or
+// messages, context fields); either way the line must be exactly what
+// DecisionRecordToJson makes of the record.
 TEST_CASE("agent log: the file sink writes compact and spilled records exactly",
           "[agent]") {
   const auto path = TempLog("exact");
@@ -350,6 +351,11 @@ TEST_CASE("agent log: the file sink writes compact and spilled records exactly",
   std::vector<std::string_view> few = {"p1", "another-policy"};
   std::vector<std::string_view> many(many_ids.begin(), many_ids.end());
   std::vector<PolicyError> errors = {{"broken", "entity `User::\"x\"` does not exist"}};
+  std::vector<PolicyError> two_errors = {{"broken", "entity `User::\"x\"` does not exist"},
+                                         {"p9", "type error: expected long, got string"}};
+  std::vector<PolicyError> three_errors = two_errors;
+  three_errors.push_back({"p10", "overflow"});
+  std::vector<PolicyError> long_error = {{"broken", std::string(200, 'm')}};
   std::vector<EntityUid> chain = {kAlice, kWorker};
   std::vector<EntityUid> long_chain(6, kAlice);
   std::vector<std::pair<Symbol, Value>> context = {
@@ -386,7 +392,16 @@ TEST_CASE("agent log: the file sink writes compact and spilled records exactly",
   records.push_back(r);  // too much text
   r = base;
   r.errors = errors;
-  records.push_back(r);  // an error
+  records.push_back(r);  // an error (inline)
+  r.errors = two_errors;
+  records.push_back(r);  // two errors (inline: as many as fit)
+  records.push_back(base);  // no errors after some, from the same scratch
+  r.errors = three_errors;
+  records.push_back(r);  // too many errors
+  r.errors = long_error;
+  records.push_back(r);  // an error too long for the slot
+  r.errors = errors;
+  records.push_back(r);  // inline again, in a writer that spilled before
   r = base;
   r.context = context;
   records.push_back(r);  // a context field

@@ -1,16 +1,24 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Counts heap allocations made by Authorize on the agent workloads, with a
-// replaced global operator new that counts only while a thread-local switch
-// is on (so Catch2 and the loader are not counted). A decision on the common
-// path must not allocate once the Response's buffers have grown.
+// replaced global operator new (every replaceable form: plain, array,
+// over-aligned, nothrow) that counts only while a thread-local switch is on
+// (so Catch2 and the loader are not counted). A decision on the common path
+// must not allocate once the Response's buffers have grown, and neither may
+// a guarded call once the thread's buffers have.
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <new>
+#include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "arbiter/arbiter.h"
 #include "tools/workload.h"
 
@@ -19,24 +27,65 @@ thread_local bool counting = false;
 thread_local size_t allocations = 0;
 }  // namespace
 
-void* operator new(std::size_t n) {
+namespace {
+void* Counted(std::size_t n) {
   if (counting) ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  return std::malloc(n == 0 ? 1 : n);
+}
+void* CountedAligned(std::size_t n, std::align_val_t al) {
+  if (counting) ++allocations;
+  const std::size_t a = static_cast<std::size_t>(al);
+  // aligned_alloc wants a size that is a multiple of the alignment.
+  return std::aligned_alloc(a, (n == 0 ? a : (n + a - 1) / a * a));
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (void* p = Counted(n)) return p;
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t n) {
-  if (counting) ++allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  if (void* p = Counted(n)) return p;
   throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+  if (void* p = CountedAligned(n, a)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+  if (void* p = CountedAligned(n, a)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return Counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return Counted(n); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return CountedAligned(n, a);
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return CountedAligned(n, a);
 }
 // GCC 12 takes std::free here for a mismatch with operator new, not
 // knowing that the replaced operator new above allocates with malloc.
+// Every form above allocates with malloc or aligned_alloc, so every delete
+// is std::free.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
 #pragma GCC diagnostic pop
 
 namespace arbiter {
@@ -79,6 +128,26 @@ TEST_CASE("allocation: the counter sees allocations", "[allocation]") {
   counting = false;
   delete v;
   CHECK(allocations >= 1);
+}
+
+TEST_CASE("allocation: the counter sees over-aligned and nothrow allocations",
+          "[allocation]") {
+  struct alignas(64) Line {
+    unsigned char bytes[64];
+  };
+  counting = true;
+  allocations = 0;
+  Line* one = new Line;
+  Line* many = new Line[3];
+  int* quiet = new (std::nothrow) int(7);
+  asm volatile("" : : "g"(one), "g"(many), "g"(quiet) : "memory");
+  counting = false;
+  CHECK(allocations == 3);
+  CHECK(reinterpret_cast<uintptr_t>(one) % 64 == 0);
+  CHECK(reinterpret_cast<uintptr_t>(many) % 64 == 0);
+  delete one;
+  delete[] many;
+  delete quiet;
 }
 
 TEST_CASE("allocation: workload decisions allocate nothing, errors included",
@@ -127,6 +196,76 @@ TEST_CASE("allocation: with a context overlay, errors allocate nothing",
   INFO(with_errors << " decisions with policy errors, " << allocating << " allocated");
   CHECK(with_errors > 0);
   CHECK(allocating == 0);
+}
+
+// The whole guarded call on the common path: credential check, task
+// record over the context, the decision, the task's chain and history, and
+// a record copied into the file sink's queue. Once the thread's buffers
+// and the task's history ring have grown, nothing is allocated.
+TEST_CASE("allocation: a guarded call with every hook allocates nothing",
+          "[allocation][workload]") {
+  const std::filesystem::path root = WorkloadsRoot();
+  if (!std::filesystem::exists(root)) {
+    WARN("workloads not found at " << root.string() << "; skipped");
+    return;
+  }
+  auto w = workload::Load(root / "agents-1000");
+  REQUIRE(w.ok());
+  Engine engine(w->policies, w->entities);
+  CredentialRegistry registry;
+  const std::filesystem::path log =
+      std::filesystem::temp_directory_path() /
+      ("arbiter-allocation-" + std::to_string(::getpid()) + ".jsonl");
+  auto sink = JsonlFileSink::Open(log.string());
+  REQUIRE(sink.ok());
+  TaskSpec spec;
+  spec.id = "alloc-task";
+  spec.objective = "count";
+  spec.max_history = 64;
+  Task task(spec);
+  GuardOptions options;
+  options.credentials = &registry;
+  options.logger = sink->get();
+  options.task_key = "agent_task";
+  const Guard guard(&engine, options);
+  const EntityUid all_tools = EntityUid::Of("Agents::Action", "all_tools");
+  std::vector<std::string> credential;
+  absl::flat_hash_map<EntityUid, std::string> by_principal;
+  for (const Request& r : w->requests) {
+    auto it = by_principal.find(r.principal);
+    if (it == by_principal.end()) {
+      auto id = registry.Issue({.task_id = "alloc-task",
+                                .agent = r.principal,
+                                .actions = {all_tools},
+                                .ttl = std::chrono::hours(1)});
+      REQUIRE(id.ok());
+      it = by_principal.emplace(r.principal, *id).first;
+    }
+    credential.push_back(it->second);
+  }
+  GuardResponse response;
+  auto call = [&](size_t i) {
+    guard.Authorize(w->requests[i], {.task = &task, .credential_id = credential[i]},
+                    &response);
+  };
+  for (size_t i = 0; i < w->requests.size(); ++i) call(i);  // warm-up
+  size_t allocating = 0, allowed = 0, valid = 0;
+  for (size_t i = 0; i < w->requests.size(); ++i) {
+    allocations = 0;
+    counting = true;
+    call(i);
+    counting = false;
+    if (allocations != 0) ++allocating;
+    if (response.decision == Decision::kAllow) ++allowed;
+    if (response.credential == CredentialStatus::kValid) ++valid;
+  }
+  INFO(allowed << " allowed, " << valid << " with a valid credential, "
+               << allocating << " allocated");
+  CHECK(valid == w->requests.size());
+  CHECK(allowed > 0);  // the chain and history were written to
+  CHECK(allocating == 0);
+  REQUIRE((*sink)->Close().ok());
+  std::filesystem::remove(log);
 }
 
 }  // namespace

@@ -8,11 +8,12 @@ namespace arbiter::internal {
 
 void CompactRecord::Assign(const DecisionRecord& r) {
   size_t text = r.task_id.size() + r.credential_id.size();
-  bool fits = r.errors.empty() && r.context.empty() &&
-              r.policies.size() <= kMaxPolicies &&
+  bool fits = r.context.empty() && r.policies.size() <= kMaxPolicies &&
+              r.errors.size() <= kMaxErrors &&
               r.delegation.size() <= kMaxDelegation;
   if (fits) {
     for (std::string_view p : r.policies) text += p.size();
+    for (const PolicyError& e : r.errors) text += e.policy_id.size() + e.message.size();
     fits = text <= kTextBytes;
   }
   if (!fits) {
@@ -46,6 +47,11 @@ void CompactRecord::Assign(const DecisionRecord& r) {
   credential_len_ = put(r.credential_id);
   policy_count_ = static_cast<uint8_t>(r.policies.size());
   for (size_t i = 0; i < r.policies.size(); ++i) policy_len_[i] = put(r.policies[i]);
+  error_count_ = static_cast<uint8_t>(r.errors.size());
+  for (size_t i = 0; i < r.errors.size(); ++i) {
+    error_policy_len_[i] = put(r.errors[i].policy_id);
+    error_message_len_[i] = put(r.errors[i].message);
+  }
 }
 
 DecisionRecord CompactRecord::View(std::vector<std::string_view>* policies,
@@ -76,7 +82,13 @@ DecisionRecord CompactRecord::View(std::vector<std::string_view>* policies,
   policies->clear();
   for (size_t i = 0; i < policy_count_; ++i) policies->push_back(take(policy_len_[i]));
   r.policies = *policies;
-  errors->clear();
+  // Reuses the scratch errors' message strings (the writer's buffers).
+  errors->resize(error_count_);
+  for (size_t i = 0; i < error_count_; ++i) {
+    (*errors)[i].policy_id = take(error_policy_len_[i]);
+    (*errors)[i].message.assign(take(error_message_len_[i]));
+  }
+  r.errors = *errors;
   return r;
 }
 

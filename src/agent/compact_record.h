@@ -3,13 +3,17 @@
 // A DecisionRecord packed into one fixed-size block, for the file sink's
 // ring. The deciding thread only copies: scalars, entity uids (two interned
 // Symbols each), and the few short strings a record carries (task id,
-// credential id, policy ids) into an inline byte array. Formatting happens
+// credential id, policy ids, and the policy id and message of up to
+// kMaxErrors policy errors) into an inline byte array. Formatting happens
 // later, on the writer thread, from View().
 //
-// A record that does not fit (more policies or delegation hops than the
-// inline arrays hold, longer strings, or any policy error or logged context
-// field) spills into an OwnedRecord kept by the slot, so even the rare case
-// allocates only until the slot has seen a record of that shape.
+// A record that does not fit (more policies, errors or delegation hops than
+// the inline arrays hold, longer strings, or any logged context field)
+// spills into an OwnedRecord kept by the slot, which allocates until the
+// slot has seen a record of that shape. Errors are inline because a policy
+// that errors on some requests (a dangling entity reference, say) errors on
+// a steady share of calls, and a spill into each of the queue's thousands
+// of slots would then allocate on that share of calls for a long time.
 
 #ifndef ARBITER_SRC_AGENT_COMPACT_RECORD_H_
 #define ARBITER_SRC_AGENT_COMPACT_RECORD_H_
@@ -29,6 +33,7 @@ class CompactRecord {
   static constexpr size_t kTextBytes = 192;
   static constexpr size_t kMaxPolicies = 8;
   static constexpr size_t kMaxDelegation = 4;
+  static constexpr size_t kMaxErrors = 2;
 
   // Copies `r`. Allocates only when the record spills (see above) into a
   // slot that has not spilled before.
@@ -57,8 +62,12 @@ class CompactRecord {
   uint16_t task_len_ = 0;
   uint16_t credential_len_ = 0;
   uint16_t policy_len_[kMaxPolicies] = {};
+  uint8_t error_count_ = 0;
+  uint16_t error_policy_len_[kMaxErrors] = {};
+  uint16_t error_message_len_[kMaxErrors] = {};
   EntityUid delegation_[kMaxDelegation];
-  // task id, credential id, then each policy id, back to back
+  // task id, credential id, each policy id, then each error's policy id
+  // and message, back to back
   char text_[kTextBytes];
   std::unique_ptr<OwnedRecord> spill_;  // kept once made, for reuse
 };
