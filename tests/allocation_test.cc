@@ -95,6 +95,15 @@ std::filesystem::path WorkloadsRoot() {
   return std::filesystem::path(ARBITER_SOURCE_DIR) / ".." / "shared" / "workloads";
 }
 
+// Whether the shared workloads are there; says so in the test's output
+// when they are not (the test then checks nothing).
+bool WorkloadsPresent() {
+  const std::filesystem::path root = WorkloadsRoot();
+  if (std::filesystem::exists(root)) return true;
+  WARN("workloads not found at " << root.string() << "; skipped");
+  return false;
+}
+
 struct DecisionCounts {
   size_t decisions = 0, with_errors = 0, allocating = 0;
 };
@@ -152,11 +161,8 @@ TEST_CASE("allocation: the counter sees over-aligned and nothrow allocations",
 
 TEST_CASE("allocation: workload decisions allocate nothing, errors included",
           "[allocation][workload]") {
+  if (!WorkloadsPresent()) return;
   const std::filesystem::path root = WorkloadsRoot();
-  if (!std::filesystem::exists(root)) {
-    WARN("workloads not found at " << root.string() << "; skipped");
-    return;
-  }
   for (const char* n : {"agents-10", "agents-100", "agents-1000", "agents-10000"}) {
     auto w = workload::Load(root / n);
     REQUIRE(w.ok());
@@ -179,11 +185,8 @@ TEST_CASE("allocation: workload decisions allocate nothing, errors included",
 // merged context record (a copy of the whole context per such decision).
 TEST_CASE("allocation: with a context overlay, errors allocate nothing",
           "[allocation][workload]") {
+  if (!WorkloadsPresent()) return;
   const std::filesystem::path root = WorkloadsRoot();
-  if (!std::filesystem::exists(root)) {
-    WARN("workloads not found at " << root.string() << "; skipped");
-    return;
-  }
   auto w = workload::Load(root / "agents-1000");
   REQUIRE(w.ok());
   const RecordFields overlay{
@@ -204,11 +207,8 @@ TEST_CASE("allocation: with a context overlay, errors allocate nothing",
 // and the task's history ring have grown, nothing is allocated.
 TEST_CASE("allocation: a guarded call with every hook allocates nothing",
           "[allocation][workload]") {
+  if (!WorkloadsPresent()) return;
   const std::filesystem::path root = WorkloadsRoot();
-  if (!std::filesystem::exists(root)) {
-    WARN("workloads not found at " << root.string() << "; skipped");
-    return;
-  }
   auto w = workload::Load(root / "agents-1000");
   REQUIRE(w.ok());
   Engine engine(w->policies, w->entities);
