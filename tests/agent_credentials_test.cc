@@ -196,6 +196,48 @@ TEST_CASE("agent credentials: an action group covers its members", "[agent]") {
   CHECK(f.Check(id, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
 }
 
+// The table's slot holds a grant's first action; the others are read from
+// the grant. Each position must count, directly and as a group.
+TEST_CASE("agent credentials: every action of a grant counts, in any position",
+          "[agent]") {
+  Fixture f;
+  const EntityUid kExport = EntityUid::Of("Action", "export");
+  const std::string group_last = f.Issue("task-1", kWorker, {kHttpPost, kReadTools});
+  CHECK(f.Check(group_last, kWorker, kHttpPost) == CredentialStatus::kValid);
+  CHECK(f.Check(group_last, kWorker, kReadDoc) == CredentialStatus::kValid);
+  CHECK(f.Check(group_last, kWorker, kExport) == CredentialStatus::kOutOfScope);
+  const std::string direct_last =
+      f.Issue("task-1", kWorker, {kReadTools, kExport, kHttpPost});
+  CHECK(f.Check(direct_last, kWorker, kHttpPost) == CredentialStatus::kValid);
+  CHECK(f.Check(direct_last, kWorker, kExport) == CredentialStatus::kValid);
+  CHECK(f.Check(direct_last, kWorker, kReadDoc) == CredentialStatus::kValid);
+  const std::string one = f.Issue("task-1", kWorker, {kReadTools});
+  CHECK(f.Check(one, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
+  // Revocation reaches the slot's copy, whichever action is asked about.
+  REQUIRE(f.registry.Revoke(direct_last).ok());
+  CHECK(f.Check(direct_last, kWorker, kExport) == CredentialStatus::kRevoked);
+  CHECK(f.Check(group_last, kWorker, kReadDoc) == CredentialStatus::kValid);
+}
+
+// A revocation must survive the table being rebuilt: growth copies every
+// slot from its grant, and so does Purge.
+TEST_CASE("agent credentials: a revocation survives the table growing",
+          "[agent]") {
+  Fixture f;
+  const std::string revoked = f.Issue();
+  REQUIRE(f.registry.Revoke(revoked).ok());
+  std::vector<std::string> more;
+  for (int i = 0; i < 200; ++i) more.push_back(f.Issue());  // several growths
+  CHECK(f.Check(revoked) == CredentialStatus::kRevoked);
+  REQUIRE(f.registry.Revoke(more[7]).ok());
+  for (int i = 0; i < 200; ++i) f.Issue();
+  CHECK(f.Check(more[7]) == CredentialStatus::kRevoked);
+  CHECK(f.Check(more[8]) == CredentialStatus::kValid);
+  CHECK(f.registry.Purge(f.clock.Now()) == 2);
+  CHECK(f.Check(revoked) == CredentialStatus::kUnknown);
+  CHECK(f.Check(more[9]) == CredentialStatus::kValid);
+}
+
 TEST_CASE("agent credentials: issue rejects bad specs", "[agent]") {
   Fixture f;
   CHECK(f.registry.Issue(Spec("", kWorker, {kReadDoc})).status().code() ==

@@ -32,14 +32,17 @@
 //   CredentialRegistry may be used from any number of threads. Check takes no
 //   lock and writes nothing shared: it probes an open-addressing id table
 //   that each thread caches (revalidated with one atomic load), reading the
-//   slot's key with acquire order, and then the grant. Issue, Revoke,
+//   slot's key with acquire order and then the slot's copy of the grant
+//   (one cache line; a grant's second and later actions are read from the
+//   grant itself). Issue, Revoke,
 //   EndTask and Purge serialize on a mutex, and none of them copies the
 //   table on the common path:
 //     Issue    fills one empty slot in place (the key is stored last, with
 //              release order, so a check sees a whole grant or none); when
 //              the table is half full it is replaced by one twice the size
 //              (amortized O(1) per credential).
-//     Revoke   sets the grant's revoked flag: O(1).
+//     Revoke   sets the grant's revoked flag, and its copy in the current
+//              table's slot: O(1).
 //     EndTask  sets the task's ended flag, which every credential of the
 //              task reads: all of them are revoked at the same instant.
 //     Purge    builds a table without the revoked and expired grants:
@@ -173,8 +176,8 @@ class CredentialRegistry : public CredentialChecker {
     const std::string id;
     std::atomic<bool> ended{false};
   };
-  // Immutable once in a table, except for the revocation flags. What Check
-  // reads comes first: one cache line.
+  // Immutable once in a table, except for the revocation flags. Each table
+  // slot copies what Check reads (credential_registry.cc).
   struct Grant {
     std::atomic<bool> revoked{false};  // revoked one by one
     TimePoint expires;

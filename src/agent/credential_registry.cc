@@ -2,17 +2,18 @@
 //
 // CredentialRegistry: an open-addressing table from the 128-bit id to its
 // grant, filled in place. Ids are uniformly random, so the id's low word is
-// the hash, and a slot is written once: its grant pointer and high word
-// first, then its low word with release order, which is what a check reads
-// (acquire) to decide whether the slot is taken. A slot is never emptied or
-// rewritten in a table; Purge, and growth when the table is half full, build
-// a new table and publish it RCU style (the old one lives on in the thread
+// the hash, and a slot is written once: the high word and its copy of the
+// grant first, then its low word with release order, which is what a check
+// reads (acquire) to decide whether the slot is taken. A slot is never
+// emptied or rewritten in a table (only its revoked flag is set, by
+// Revoke); Purge, and growth when the table is half full, build a new
+// table and publish it RCU style (the old one lives on in the thread
 // caches that still hold it, and keeps its grants alive).
 // Check parses the hex id (no allocation), finds the current table through
 // its thread's cache (one atomic load when nothing changed; no lock, no
 // shared counter written, so checking threads never contend), probes, and
-// tests the grant's fields in a fixed order so that each failure maps to
-// exactly one reason. Grants stay in the table after revocation so that a
+// tests the slot's copy of the grant's fields in a fixed order so that
+// each failure maps to exactly one reason. Grants stay in the table after revocation so that a
 // revoked id answers "revoked", not "unknown", until Purge.
 //
 // INVARIANT: version_ changes (under mu_) after every publish, and a thread
@@ -129,12 +130,48 @@ class CredentialRegistry::Table {
   explicit Table(size_t capacity)
       : slots_(new Slot[capacity]), mask_(capacity - 1) {}
 
-  Grant* Find(const Key& key) const {
+  // A check's view of one grant: its key and everything Check reads, on
+  // one cache line, so that a check of a credential not used lately waits
+  // for one miss (the slot) rather than two (the slot, then the grant).
+  // Only the second and later actions of a grant, and the grant itself for
+  // the writers, are behind `grant`.
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> lo{0};  // 0: empty; stored last, with release
+    uint64_t hi = 0;
+    TimePoint expires;
+    EntityUid agent;
+    EntityUid first_action;
+    const TaskState* task = nullptr;
+    Grant* grant = nullptr;
+    // The grant's own flag, mirrored (see Revoke): set in the current
+    // table by Revoke, copied by every table built later.
+    std::atomic<bool> revoked{false};
+    bool more_actions = false;  // grant->actions.size() > 1
+
+    bool Revoked() const {
+      return revoked.load(std::memory_order_acquire) ||
+             task->ended.load(std::memory_order_acquire);
+    }
+  };
+  static_assert(sizeof(Slot) == 64, "one cache line per slot (see above)");
+
+  const Slot* FindSlot(const Key& key) const {
     if (key.lo == 0) return nullptr;  // never issued; marks empty slots
     for (size_t i = key.lo & mask_;; i = (i + 1) & mask_) {
       const uint64_t lo = slots_[i].lo.load(std::memory_order_acquire);
       if (lo == 0) return nullptr;
-      if (lo == key.lo && slots_[i].hi == key.hi) return slots_[i].grant;
+      if (lo == key.lo && slots_[i].hi == key.hi) return &slots_[i];
+    }
+  }
+  Grant* Find(const Key& key) const {
+    const Slot* s = FindSlot(key);
+    return s != nullptr ? s->grant : nullptr;
+  }
+  // With the registry's mutex held: the revocation of a grant in this
+  // table (the current one), for checks that read only the slot.
+  void MarkRevoked(const Key& key) {
+    if (const Slot* s = FindSlot(key)) {
+      const_cast<Slot*>(s)->revoked.store(true, std::memory_order_release);
     }
   }
 
@@ -145,9 +182,17 @@ class CredentialRegistry::Table {
   void Insert(std::shared_ptr<Grant> grant) {
     size_t i = grant->key.lo & mask_;
     while (slots_[i].lo.load(std::memory_order_relaxed) != 0) i = (i + 1) & mask_;
-    slots_[i].hi = grant->key.hi;
-    slots_[i].grant = grant.get();
-    slots_[i].lo.store(grant->key.lo, std::memory_order_release);
+    Slot& slot = slots_[i];
+    slot.hi = grant->key.hi;
+    slot.expires = grant->expires;
+    slot.agent = grant->agent;
+    slot.first_action = grant->actions.front();  // Issue refuses none
+    slot.more_actions = grant->actions.size() > 1;
+    slot.task = grant->task.get();
+    slot.grant = grant.get();
+    slot.revoked.store(grant->revoked.load(std::memory_order_relaxed),
+                       std::memory_order_relaxed);
+    slot.lo.store(grant->key.lo, std::memory_order_release);
     grants_.push_back(std::move(grant));
   }
 
@@ -162,11 +207,6 @@ class CredentialRegistry::Table {
   }
 
  private:
-  struct Slot {
-    std::atomic<uint64_t> lo{0};  // 0: empty
-    uint64_t hi = 0;
-    Grant* grant = nullptr;
-  };
   std::unique_ptr<Slot[]> slots_;
   size_t mask_;
   std::vector<std::shared_ptr<Grant>> grants_;
@@ -267,6 +307,10 @@ absl::Status CredentialRegistry::Revoke(std::string_view credential_id) {
         "no credential `", std::string(credential_id), "`"));
   }
   g->revoked.store(true, std::memory_order_release);
+  // Checks read the slot's copy. Tables built later copy the grant's flag
+  // under the same mutex, and a check that starts after this returns finds
+  // the current table (Snapshot), so it sees the revocation either way.
+  table_->MarkRevoked(key);
   return absl::OkStatus();
 }
 
@@ -318,9 +362,9 @@ CredentialStatus CredentialRegistry::Check(const CredentialQuery& q) const {
   if (q.credential_id.empty()) return CredentialStatus::kMissing;
   Key key;
   if (!ParseId(q.credential_id, &key)) return CredentialStatus::kUnknown;
-  const Grant* found = Snapshot().Find(key);
+  const Table::Slot* found = Snapshot().FindSlot(key);
   if (found == nullptr) return CredentialStatus::kUnknown;
-  const Grant& g = *found;
+  const Table::Slot& g = *found;
   if (g.Revoked()) return CredentialStatus::kRevoked;
   if (q.now >= g.expires) return CredentialStatus::kExpired;
   if (g.agent != q.principal) return CredentialStatus::kWrongAgent;
@@ -329,14 +373,19 @@ CredentialStatus CredentialRegistry::Check(const CredentialQuery& q) const {
   }
   // Scope: the action itself, or one of its groups. The action's ancestors
   // come from the decision's entity store, looked up only if no action
-  // matches directly.
-  for (const EntityUid& allowed : g.actions) {
+  // matches directly. Most grants name one action or group, in the slot.
+  const absl::Span<const EntityUid> rest =
+      g.more_actions ? absl::MakeConstSpan(g.grant->actions).subspan(1)
+                     : absl::Span<const EntityUid>();
+  if (g.first_action == q.action) return CredentialStatus::kValid;
+  for (const EntityUid& allowed : rest) {
     if (allowed == q.action) return CredentialStatus::kValid;
   }
   const internal::EntityHot* action =
       q.entities != nullptr ? q.entities->FindHot(q.action) : nullptr;
   if (action != nullptr) {
-    for (const EntityUid& allowed : g.actions) {
+    if (action->HasAncestor(g.first_action)) return CredentialStatus::kValid;
+    for (const EntityUid& allowed : rest) {
       if (action->HasAncestor(allowed)) return CredentialStatus::kValid;
     }
   }
