@@ -8,17 +8,18 @@
 // (acquire) to see that the record at its head is complete. A producer
 // claims position pos by advancing tail_ from pos to pos + 1 (CAS), which
 // it may do only while fewer than `size` positions are outstanding: the
-// writer publishes its progress in freed_ after each record it formats.
-// Producers keep a copy of that in head_seen_ and read freed_ itself only
-// when the copy says the queue may be full or half full, so in the common
-// case a producer reads no line the writer writes: one CAS on tail_
-// (shared only with other producers), the copy and one store. (The
-// bounded queue of Dmitry Vyukov's write-ups, which this replaced, had the
-// writer hand each cell back by storing to it, and every producer then
-// began with a cache miss on a line the other core had just written: in a
-// paced loop that was about half of what the sink added to a call.) A
-// producer that finds the queue full drops its record; while it stays
-// full, only every kFullRecheck-th record looks at freed_ again.
+// writer publishes its progress in freed_, every free_batch_ records and
+// whenever it has caught up or writes a chunk. Producers keep a copy of
+// that in head_seen_ and read freed_ itself only when the copy says the
+// queue may be full or half full, so in the common case a producer reads
+// no line the writer writes: one CAS on tail_ (shared only with other
+// producers), the copy and one store. (The bounded queue of Dmitry
+// Vyukov's write-ups, which this replaced, had the writer hand each cell
+// back by storing to it, and every producer then began with a cache miss
+// on a line the other core had just written: in a paced loop that was
+// about half of what the sink added to a call.) A producer that finds the
+// queue full drops its record; while it stays full each producer looks at
+// freed_ again, which misses the cache only once per free_batch_ records.
 //
 // The writer polls: while records keep coming it wakes every kBusyPoll;
 // after a wake that finds nothing it doubles its sleep, up to
@@ -63,7 +64,8 @@ class JsonlFileSink::Impl {
         interval_(options.flush_interval),
         cells_(std::bit_ceil(options.queue_capacity)),
         mask_(cells_.size() - 1),
-        wake_at_(std::max<uint64_t>(1, cells_.size() / 2)) {
+        wake_at_(std::max<uint64_t>(1, cells_.size() / 2)),
+        free_batch_(std::clamp<uint64_t>(cells_.size() / 4, 1, kFreeBatch)) {
     writer_ = std::thread([this] { Run(); });
   }
 
@@ -78,23 +80,11 @@ class JsonlFileSink::Impl {
       }
       // Cell pos mod size is free once the writer is done with position
       // pos - size, i.e. while fewer than size positions are outstanding.
-      if (pos - head_seen_.load(std::memory_order_acquire) >= cells_.size()) {
-        // Full as far as the producers know. While it stays full, only
-        // every kFullRecheck-th record reads the writer's progress (a cache
-        // miss each time); what the writer frees meanwhile is taken at the
-        // next look, so the writer never runs out of records.
-        const uint32_t skip = full_skip_.load(std::memory_order_relaxed);
-        if (skip > 0) {
-          full_skip_.store(skip - 1, std::memory_order_relaxed);
-          dropped_.fetch_add(1, std::memory_order_relaxed);
-          return;
-        }
-        if (pos - RefreshHead() >= cells_.size()) {
-          full_skip_.store(kFullRecheck - 1, std::memory_order_relaxed);
-          dropped_.fetch_add(1, std::memory_order_relaxed);
-          RequestWake();
-          return;
-        }
+      if (pos - head_seen_.load(std::memory_order_acquire) >= cells_.size() &&
+          pos - RefreshHead() >= cells_.size()) {
+        dropped_.fetch_add(1, std::memory_order_relaxed);
+        RequestWake();
+        return;
       }
       if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) break;
       // pos now holds the current tail: try again there.
@@ -152,7 +142,9 @@ class JsonlFileSink::Impl {
 
  private:
   static constexpr uint64_t kClosedBit = uint64_t{1} << 63;
-  static constexpr uint32_t kFullRecheck = 16;
+  // At most this many records between two stores to freed_ (see the top
+  // of the file); a quarter of the queue for small queues.
+  static constexpr uint64_t kFreeBatch = 64;
   static constexpr size_t kChunkBytes = 64 * 1024;
   // The writer's sleep while records keep coming: at a million records a
   // second, a thousand per wake, well below the default capacity.
@@ -238,13 +230,15 @@ class JsonlFileSink::Impl {
         internal::AppendDecisionJson(view, &buf_);
         buf_.push_back('\n');
         ++head_;
-        // The cell is free for the next lap. Producers read this only when
-        // their copy says the queue is full or half full (see Push), so
-        // storing it per record costs them nothing.
-        freed_.store(head_, std::memory_order_release);
+        // The cell is free for the next lap (its record is in buf_). Told
+        // in batches: a producer that finds the queue full reads freed_,
+        // and each store here costs such a producer a cache miss.
+        if (head_ % free_batch_ == 0) freed_.store(head_, std::memory_order_release);
         ++pending;
       }
       if (pending > 0 && (!ready || buf_.size() >= kChunkBytes)) {
+        // Caught up, or a chunk's worth: every formatted cell is free.
+        freed_.store(head_, std::memory_order_release);
         // A chunk that met a write error counts as failed as a whole (some
         // of its lines may have reached the file): an audit must not read
         // written() as "in the file" when it is not.
@@ -284,15 +278,14 @@ class JsonlFileSink::Impl {
   std::vector<Cell> cells_;
   const uint64_t mask_;
   const uint64_t wake_at_;
+  const uint64_t free_batch_;  // a power of two, at most kFreeBatch
   absl::Status error_;  // written by the writer thread, read after join
 
   // Producers' side: claimed positions, plus kClosedBit once closing.
   alignas(64) std::atomic<uint64_t> tail_{0};
   std::atomic<uint64_t> dropped_{0};
-  // The producers' copy of freed_ (see RefreshHead), and how many more
-  // records to drop before looking again while the queue is full.
+  // The producers' copy of freed_ (see RefreshHead).
   std::atomic<uint64_t> head_seen_{0};
-  std::atomic<uint32_t> full_skip_{0};
   // Writer's side: positions below freed_ are free (their records
   // formatted); producers read it only as Push says.
   alignas(64) std::atomic<uint64_t> freed_{0};
