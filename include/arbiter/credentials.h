@@ -34,9 +34,8 @@
 //   that each thread caches (revalidated with one atomic load), reading the
 //   slot's key with acquire order and then the slot's copy of the grant
 //   (one cache line; a grant's second and later actions are read from the
-//   grant itself). Issue, Revoke,
-//   EndTask and Purge serialize on a mutex, and none of them copies the
-//   table on the common path:
+//   grant itself). Issue, Revoke, EndTask and Purge serialize on a mutex,
+//   and none of them copies the table on the common path:
 //     Issue    fills one empty slot in place (the key is stored last, with
 //              release order, so a check sees a whole grant or none); when
 //              the table is half full it is replaced by one twice the size

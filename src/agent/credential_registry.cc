@@ -13,8 +13,9 @@
 // its thread's cache (one atomic load when nothing changed; no lock, no
 // shared counter written, so checking threads never contend), probes, and
 // tests the slot's copy of the grant's fields in a fixed order so that
-// each failure maps to exactly one reason. Grants stay in the table after revocation so that a
-// revoked id answers "revoked", not "unknown", until Purge.
+// each failure maps to exactly one reason. Grants stay in the table after
+// revocation so that a revoked id answers "revoked", not "unknown", until
+// Purge.
 //
 // INVARIANT: version_ changes (under mu_) after every publish, and a thread
 // cache entry pairs a table with the version it was current at, so a cache
