@@ -105,9 +105,12 @@ class JsonlFileSink::Impl {
     const uint64_t target = tail_.load(std::memory_order_acquire) & ~kClosedBit;
     ++flush_waiters_;
     wake_.notify_one();
+    // Acquire, paired with the writer's release: a Flush that returns has
+    // also seen the cells freed before those records were counted, so the
+    // next Log finds room (see freed_).
     drained_.wait(lock, [&] {
-      return written_.load(std::memory_order_relaxed) +
-                     failed_.load(std::memory_order_relaxed) >=
+      return written_.load(std::memory_order_acquire) +
+                     failed_.load(std::memory_order_acquire) >=
                  target ||
              stopped_;
     });
@@ -243,7 +246,7 @@ class JsonlFileSink::Impl {
         // of its lines may have reached the file): an audit must not read
         // written() as "in the file" when it is not.
         (WriteAll(buf_) ? written_ : failed_)
-            .fetch_add(pending, std::memory_order_relaxed);
+            .fetch_add(pending, std::memory_order_release);
         buf_.clear();
         total += pending;
         pending = 0;
