@@ -120,6 +120,78 @@ TEST_CASE("agent credentials: every digit of an id counts and is checked",
   CHECK(f.Check(std::string(32, '0')) == CredentialStatus::kUnknown);
 }
 
+// The binary form (CredentialId) names the same credential as its text: it
+// round-trips, and a check given only the binary form answers as the text
+// does in every case, including the ones decided before the id is found.
+TEST_CASE("agent credentials: the binary form round-trips and checks like the text",
+          "[agent]") {
+  Fixture f;
+  // Every nibble value in every position of both words, in order.
+  const CredentialId known{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  CHECK(known.ToString() == "0123456789abcdeffedcba9876543210");
+  char buf[34] = {};
+  buf[32] = '#';
+  known.WriteHex(buf);
+  CHECK(std::string(buf, 33) == "0123456789abcdeffedcba9876543210#");
+  absl::StatusOr<CredentialId> parsed = CredentialId::Parse(known.ToString());
+  REQUIRE(parsed.ok());
+  CHECK(*parsed == known);
+
+  auto check_binary = [&](const CredentialId& id, EntityUid agent = kWorker,
+                          EntityUid action = kReadDoc,
+                          std::string_view task = "task-1") {
+    CredentialQuery q;
+    q.credential = id;
+    q.principal = agent;
+    q.action = action;
+    q.task_id = task;
+    q.entities = f.entities.get();
+    q.now = f.clock.Now();
+    return f.registry.Check(q);
+  };
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.push_back(f.Issue());
+  for (const std::string& text : ids) {
+    absl::StatusOr<CredentialId> id = CredentialId::Parse(text);
+    REQUIRE(id.ok());
+    CHECK(id->ToString() == text);
+    CHECK(check_binary(*id) == CredentialStatus::kValid);
+    CHECK(check_binary(*id, kOther) == CredentialStatus::kWrongAgent);
+    CHECK(check_binary(*id, kWorker, kReadDoc, "task-2") == CredentialStatus::kWrongTask);
+    CHECK(check_binary(*id, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
+    // Another id: one bit off in either word.
+    CHECK(check_binary({id->hi ^ 1, id->lo}) == CredentialStatus::kUnknown);
+    CHECK(check_binary({id->hi, id->lo ^ 0x8000000000000000ULL}) ==
+          CredentialStatus::kUnknown);
+  }
+  const CredentialId first = *CredentialId::Parse(ids[0]);
+  REQUIRE(f.registry.Revoke(ids[0]).ok());
+  CHECK(check_binary(first) == CredentialStatus::kRevoked);
+  f.clock.Advance(seconds(61));
+  CHECK(check_binary(*CredentialId::Parse(ids[1])) == CredentialStatus::kExpired);
+  // Neither form presented: missing, as with empty text.
+  CHECK(check_binary(CredentialId{}) == CredentialStatus::kMissing);
+
+  // Parse takes exactly what Issue writes.
+  const std::string good = ids[2];
+  std::string upper = good;
+  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  for (const std::string& bad :
+       {std::string(), good.substr(0, 31), good + "0", std::string("g") + good.substr(1),
+        good.substr(0, 16) + std::string(16, '0'), std::string(32, '0')}) {
+    CHECK_FALSE(CredentialId::Parse(bad).ok());
+  }
+  if (upper != good) CHECK_FALSE(CredentialId::Parse(upper).ok());
+  // A zero high word is fine: only the low word marks "none".
+  absl::StatusOr<CredentialId> low_only =
+      CredentialId::Parse(std::string(16, '0') + good.substr(16));
+  REQUIRE(low_only.ok());
+  CHECK(low_only->hi == 0);
+  CHECK_FALSE(low_only->empty());
+  CHECK(CredentialId::Parse(std::string(31, '0') + "x").status().message().find(
+            "32 lower-case hex digits") != std::string_view::npos);
+}
+
 TEST_CASE("agent credentials: a valid credential passes", "[agent]") {
   Fixture f;
   const std::string id = f.Issue();

@@ -173,6 +173,74 @@ TEST_CASE("agent guard: a failed credential check denies before policies",
   CHECK(task.call_count() == 1);
 }
 
+// A call may present the credential's binary form instead of its text: the
+// same answers, and the record and the checker still see the text.
+TEST_CASE("agent guard: a credential presented in binary form", "[agent]") {
+  Fixture f;
+  Task task(Spec("task-1"));
+  const std::string cred = f.Issue("task-1", kWorker, {kReadDoc});
+  absl::StatusOr<CredentialId> id = CredentialId::Parse(cred);
+  REQUIRE(id.ok());
+  auto binary = [&](const CredentialId& c) {
+    CallContext call = In(&task);
+    call.credential = c;
+    return call;
+  };
+  GuardResponse r = f.guard.Authorize(Req(kWorker, kReadDoc, kPublicDoc), binary(*id));
+  CHECK(r.decision == Decision::kAllow);
+  CHECK(r.credential == CredentialStatus::kValid);
+  REQUIRE(f.sink.size() == 1);
+  CHECK(f.sink.lines()[0].find("\"credential\":\"" + cred + "\"") != std::string::npos);
+
+  r = f.guard.Authorize(Req(kWorker, kHttpPost, kPublicDoc), binary(*id));
+  CHECK(r.DenyReason() == "action outside credential scope");
+  r = f.guard.Authorize(Req(kOrch, kReadDoc, kPublicDoc), binary(*id));
+  CHECK(r.DenyReason() == "credential issued to another agent");
+  r = f.guard.Authorize(Req(kWorker, kReadDoc, kPublicDoc),
+                        binary({id->hi ^ 4, id->lo}));
+  CHECK(r.DenyReason() == "credential unknown");
+  REQUIRE(f.sink.size() == 4);
+  const std::string other = CredentialId{id->hi ^ 4, id->lo}.ToString();
+  CHECK(f.sink.lines()[3].find("\"credential\":\"" + other + "\"") != std::string::npos);
+  // Text wins when both are given.
+  CallContext both = binary({id->hi ^ 4, id->lo});
+  both.credential_id = cred;
+  CHECK(f.guard.Authorize(Req(kWorker, kReadDoc, kPublicDoc), both).decision ==
+        Decision::kAllow);
+
+  // A host checker gets the text written from the binary form, and the
+  // binary form beside it.
+  struct Recorder : CredentialChecker {
+    mutable std::string text;
+    mutable CredentialId binary;
+    CredentialStatus Check(const CredentialQuery& q) const override {
+      text = std::string(q.credential_id);
+      binary = q.credential;
+      return CredentialStatus::kValid;
+    }
+  } recorder;
+  GuardOptions o;
+  o.credentials = &recorder;
+  o.clock = &f.clock;
+  Guard host(&f.engine, o);
+  CHECK(host.Authorize(Req(kWorker, kReadDoc, kPublicDoc), binary(*id)).decision ==
+        Decision::kAllow);
+  CHECK(recorder.text == cred);
+  CHECK(recorder.binary == *id);
+  CHECK(host.Authorize(Req(kWorker, kReadDoc, kPublicDoc), In(&task, cred)).decision ==
+        Decision::kAllow);
+  CHECK(recorder.text == cred);
+  CHECK(recorder.binary.empty());  // text presented: no binary form invented
+  CHECK(host.Authorize(Req(kWorker, kReadDoc, kPublicDoc), In(&task)).decision ==
+        Decision::kAllow);
+  CHECK(recorder.text.empty());
+
+  f.clock.Advance(seconds(61));
+  r = f.guard.Authorize(Req(kWorker, kReadDoc, kPublicDoc), binary(*id));
+  CHECK(r.DenyReason() == "credential expired");
+  CHECK(task.call_count() == 5);  // the allowed calls, through either guard
+}
+
 TEST_CASE("agent guard: ending the task stops its credentials", "[agent]") {
   Fixture f;
   Task task(Spec("task-1"));

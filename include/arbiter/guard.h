@@ -92,6 +92,11 @@ struct CallContext {
   Task* task = nullptr;                    // the task the call belongs to
   const Delegation* delegation = nullptr;  // whom the principal acts for
   std::string_view credential_id;          // the credential presented
+  // The credential presented in binary form (CredentialId::Parse), used
+  // when credential_id is empty: parsed once by a runtime that presents the
+  // same id on many calls, it spares each call reading the text (see
+  // CredentialId). Checkers and the decision log still see the text.
+  CredentialId credential;
 };
 
 // GuardResponse

@@ -226,6 +226,27 @@ bool CredentialRegistry::ParseId(std::string_view text, Key* key) {
          ParseHex16(text.data() + 16, &key->lo);
 }
 
+absl::StatusOr<CredentialId> CredentialId::Parse(std::string_view text) {
+  CredentialId id;
+  if (!CredentialRegistry::ParseId(text, &id) || id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "credential id `", absl::string_view(text.data(), text.size()),
+        "`: expected 32 lower-case hex digits, not ending in 16 zeros"));
+  }
+  return id;
+}
+
+void CredentialId::WriteHex(char* out) const {
+  internal::WriteHex64(hi, out);
+  internal::WriteHex64(lo, out + 16);
+}
+
+std::string CredentialId::ToString() const {
+  std::string text(32, '0');
+  WriteHex(text.data());
+  return text;
+}
+
 const CredentialRegistry::Table& CredentialRegistry::Snapshot() const {
   const uint64_t version = version_.load(std::memory_order_acquire);
   for (CacheEntry& e : table_cache) {
@@ -360,9 +381,12 @@ size_t CredentialRegistry::Purge(TimePoint now) {
 }
 
 CredentialStatus CredentialRegistry::Check(const CredentialQuery& q) const {
-  if (q.credential_id.empty()) return CredentialStatus::kMissing;
-  Key key;
-  if (!ParseId(q.credential_id, &key)) return CredentialStatus::kUnknown;
+  // The binary form, when given, spares reading the text (see CredentialId).
+  Key key = q.credential;
+  if (key.empty()) {
+    if (q.credential_id.empty()) return CredentialStatus::kMissing;
+    if (!ParseId(q.credential_id, &key)) return CredentialStatus::kUnknown;
+  }
   const Table::Slot* found = Snapshot().FindSlot(key);
   if (found == nullptr) return CredentialStatus::kUnknown;
   const Table::Slot& g = *found;

@@ -219,10 +219,23 @@ void Guard::Authorize(const Request& request, const CallContext& call,
   // The context the policies read, kept for a whole-context log record.
   Value evaluated_context;
   if (log_whole_context_ && logger != nullptr) evaluated_context = request.context;
+  // The credential's text, for the checker and the record: the caller's,
+  // or written from the binary form into this thread's buffer (no memory
+  // of the caller's to read; see CredentialId).
+  std::string_view credential_text = call.credential_id;
+  CredentialId credential_binary;
+  if (credential_text.empty() && !call.credential.empty() &&
+      (options_.credentials != nullptr || logger != nullptr)) {
+    thread_local char text[32];
+    call.credential.WriteHex(text);
+    credential_text = std::string_view(text, sizeof text);
+    credential_binary = call.credential;
+  }
   bool checked_ok = true;
   if (options_.credentials != nullptr) {
     CredentialQuery q;
-    q.credential_id = call.credential_id;
+    q.credential_id = credential_text;
+    q.credential = credential_binary;
     q.principal = request.principal;
     q.action = request.action;
     q.task_id = task_id;
@@ -328,7 +341,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
   rec.resource = request.resource;
   rec.task_id = task_id;
   if (call.delegation != nullptr) rec.delegation = call.delegation->principals();
-  rec.credential_id = call.credential_id;
+  rec.credential_id = credential_text;
   rec.decision = out->decision;
   rec.deny_kind = out->deny_kind;
   rec.credential = out->credential;

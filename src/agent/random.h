@@ -20,6 +20,9 @@ absl::Status OsRandomBytes(void* out, size_t n);
 // Appends `v` as exactly 16 lower-case hex digits.
 void AppendHex64(uint64_t v, std::string* out);
 
+// Writes `v` as exactly 16 lower-case hex digits to out[0, 16).
+void WriteHex64(uint64_t v, char* out);
+
 }  // namespace arbiter::internal
 
 #endif  // ARBITER_SRC_AGENT_RANDOM_H_
