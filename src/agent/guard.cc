@@ -198,9 +198,10 @@ void Guard::Authorize(const Request& request, const CallContext& call,
   const Entities* resolved = snap.EntitiesFor(request.action);
   const Entities& store = resolved != nullptr ? *resolved : *snap.entities;
   // The credential check below is a chain of dependent loads (the id's
-  // text, then the registry's slot), each a cache miss when the agent has
-  // not called lately; the decision then looks up the request's entities,
-  // more misses. Starting those lookups now overlaps the two.
+  // text unless the call presents the binary form, then the registry's
+  // slot), each a cache miss when the agent has not called lately; the
+  // decision then looks up the request's entities, more misses. Starting
+  // those lookups now overlaps the two.
   store.Prefetch(request.principal);
   store.Prefetch(request.action);
   store.Prefetch(request.resource);
