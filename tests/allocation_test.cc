@@ -204,7 +204,9 @@ TEST_CASE("allocation: with a context overlay, errors allocate nothing",
 // The whole guarded call on the common path: credential check, task
 // record over the context, the decision, the task's chain and history, and
 // a record copied into the file sink's queue. Once the thread's buffers
-// and the task's history ring have grown, nothing is allocated.
+// and the task's history ring have grown, nothing is allocated, whether
+// the credential is presented as text or in binary form (whose text the
+// guard writes for the record).
 TEST_CASE("allocation: a guarded call with every hook allocates nothing",
           "[allocation][workload]") {
   if (!WorkloadsPresent()) return;
@@ -230,6 +232,7 @@ TEST_CASE("allocation: a guarded call with every hook allocates nothing",
   const Guard guard(&engine, options);
   const EntityUid all_tools = EntityUid::Of("Agents::Action", "all_tools");
   std::vector<std::string> credential;
+  std::vector<CredentialId> binary;
   absl::flat_hash_map<EntityUid, std::string> by_principal;
   for (const Request& r : w->requests) {
     auto it = by_principal.find(r.principal);
@@ -242,11 +245,18 @@ TEST_CASE("allocation: a guarded call with every hook allocates nothing",
       it = by_principal.emplace(r.principal, *id).first;
     }
     credential.push_back(it->second);
+    binary.push_back(*CredentialId::Parse(it->second));
   }
   GuardResponse response;
   auto call = [&](size_t i) {
-    guard.Authorize(w->requests[i], {.task = &task, .credential_id = credential[i]},
-                    &response);
+    // Even requests present the text, odd ones the binary form.
+    if (i % 2 == 0) {
+      guard.Authorize(w->requests[i], {.task = &task, .credential_id = credential[i]},
+                      &response);
+    } else {
+      guard.Authorize(w->requests[i], {.task = &task, .credential = binary[i]},
+                      &response);
+    }
   };
   for (size_t i = 0; i < w->requests.size(); ++i) call(i);  // warm-up
   size_t allocating = 0, allowed = 0, valid = 0;
