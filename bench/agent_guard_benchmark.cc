@@ -226,10 +226,10 @@ void GuardedTextCall(const arbiter::Guard& guard, Fixture& f, size_t i,
 
 // Empties the log file once the sink has written what it holds. Back to
 // back the sink writes some 400 MB a second; kept, that many dirty pages
-// set off the kernel's writeback within seconds, whose threads then take
-// turns on the benchmark's two vCPUs and make later rounds (the larger
-// workloads) measure the disk. A deployment rotates its logs; between
-// rounds, so does this. Untimed.
+// pass the kernel's background writeback threshold within seconds, and
+// the writeback would compete with the benchmark for its two vCPUs, so
+// that later rounds (the larger workloads) measure the disk. A deployment
+// rotates its logs; between turns, so does this. Untimed.
 void TruncateLog(Fixture& f) {
   if (f.log_fd < 0) return;
   f.sink->Flush();
