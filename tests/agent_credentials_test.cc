@@ -56,16 +56,29 @@ struct Fixture {
   CredentialRegistry registry{&clock};
   std::shared_ptr<const Entities> entities = ActionEntities();
 
-  CredentialStatus Check(std::string_view id, EntityUid agent = kWorker,
-                         EntityUid action = kReadDoc,
-                         std::string_view task = "task-1") {
+  // A query for everything but the id.
+  CredentialQuery Query(EntityUid agent, EntityUid action, std::string_view task) {
     CredentialQuery q;
-    q.credential_id = id;
     q.principal = agent;
     q.action = action;
     q.task_id = task;
     q.entities = entities.get();
     q.now = clock.Now();
+    return q;
+  }
+  CredentialStatus Check(std::string_view id, EntityUid agent = kWorker,
+                         EntityUid action = kReadDoc,
+                         std::string_view task = "task-1") {
+    CredentialQuery q = Query(agent, action, task);
+    q.credential_id = id;
+    return registry.Check(q);
+  }
+  // The same, presenting only the binary form.
+  CredentialStatus CheckBinary(const CredentialId& id, EntityUid agent = kWorker,
+                               EntityUid action = kReadDoc,
+                               std::string_view task = "task-1") {
+    CredentialQuery q = Query(agent, action, task);
+    q.credential = id;
     return registry.Check(q);
   }
   std::string Issue(std::string task = "task-1", EntityUid agent = kWorker,
@@ -137,40 +150,28 @@ TEST_CASE("agent credentials: the binary form round-trips and checks like the te
   REQUIRE(parsed.ok());
   CHECK(*parsed == known);
 
-  auto check_binary = [&](const CredentialId& id, EntityUid agent = kWorker,
-                          EntityUid action = kReadDoc,
-                          std::string_view task = "task-1") {
-    CredentialQuery q;
-    q.credential = id;
-    q.principal = agent;
-    q.action = action;
-    q.task_id = task;
-    q.entities = f.entities.get();
-    q.now = f.clock.Now();
-    return f.registry.Check(q);
-  };
   std::vector<std::string> ids;
   for (int i = 0; i < 100; ++i) ids.push_back(f.Issue());
   for (const std::string& text : ids) {
     absl::StatusOr<CredentialId> id = CredentialId::Parse(text);
     REQUIRE(id.ok());
     CHECK(id->ToString() == text);
-    CHECK(check_binary(*id) == CredentialStatus::kValid);
-    CHECK(check_binary(*id, kOther) == CredentialStatus::kWrongAgent);
-    CHECK(check_binary(*id, kWorker, kReadDoc, "task-2") == CredentialStatus::kWrongTask);
-    CHECK(check_binary(*id, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
+    CHECK(f.CheckBinary(*id) == CredentialStatus::kValid);
+    CHECK(f.CheckBinary(*id, kOther) == CredentialStatus::kWrongAgent);
+    CHECK(f.CheckBinary(*id, kWorker, kReadDoc, "task-2") == CredentialStatus::kWrongTask);
+    CHECK(f.CheckBinary(*id, kWorker, kHttpPost) == CredentialStatus::kOutOfScope);
     // Another id: one bit off in either word.
-    CHECK(check_binary({id->hi ^ 1, id->lo}) == CredentialStatus::kUnknown);
-    CHECK(check_binary({id->hi, id->lo ^ 0x8000000000000000ULL}) ==
+    CHECK(f.CheckBinary({id->hi ^ 1, id->lo}) == CredentialStatus::kUnknown);
+    CHECK(f.CheckBinary({id->hi, id->lo ^ 0x8000000000000000ULL}) ==
           CredentialStatus::kUnknown);
   }
   const CredentialId first = *CredentialId::Parse(ids[0]);
   REQUIRE(f.registry.Revoke(ids[0]).ok());
-  CHECK(check_binary(first) == CredentialStatus::kRevoked);
+  CHECK(f.CheckBinary(first) == CredentialStatus::kRevoked);
   f.clock.Advance(seconds(61));
-  CHECK(check_binary(*CredentialId::Parse(ids[1])) == CredentialStatus::kExpired);
+  CHECK(f.CheckBinary(*CredentialId::Parse(ids[1])) == CredentialStatus::kExpired);
   // Neither form presented: missing, as with empty text.
-  CHECK(check_binary(CredentialId{}) == CredentialStatus::kMissing);
+  CHECK(f.CheckBinary(CredentialId{}) == CredentialStatus::kMissing);
 
   // Parse takes exactly what Issue writes.
   const std::string good = ids[2];
