@@ -27,7 +27,7 @@
 #include <array>
 #include <mutex>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -57,7 +57,7 @@ namespace {
 
 std::atomic<uint64_t> next_serial{1};
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 // Sixteen lower-case hex digits at `p` into a number, or false. SSE2 (every
 // x86-64 has it): range tests on all sixteen bytes at once, then nibble
 // pairs into bytes. Bytes of 0x80 and above compare negative, so they fail

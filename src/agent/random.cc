@@ -10,7 +10,7 @@
 
 #include <cerrno>
 
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
 #include <emmintrin.h>
 #endif
 
@@ -34,7 +34,7 @@ absl::Status OsRandomBytes(void* out, size_t n) {
 }
 
 void WriteHex64(uint64_t v, char* out) {
-#if defined(__SSE2__)
+#if defined(__SSE2__) && defined(__x86_64__)
   // The guard writes a binary credential id's text on every call that
   // presents one (for checkers and the log): a dozen vector instructions
   // instead of a loop of sixteen table lookups. The top byte goes first;
