@@ -7,7 +7,8 @@
 //   BM_CoreAuthorize   arbiter::Authorize on the workload's policy set
 //   BM_EngineAuthorize Engine::Authorize (the snapshot lookup added)
 //   BM_GuardNoHooks    Guard::Authorize with no hooks, task or delegation
-//   BM_GuardedAuthorize  the whole guard: credential check (registry),
+//   BM_GuardedAuthorize  the whole guard: credential check (registry; the
+//                      id presented in binary form, arbiter::CredentialId),
 //                      task record layered over the request context, and a
 //                      record per decision to a JsonlFileSink (a temp file)
 //   BM_CorePaced, BM_GuardedPaced, BM_GuardedNullLogPaced
@@ -82,7 +83,7 @@ struct Fixture {
   std::unique_ptr<arbiter::Engine> engine;
   std::unique_ptr<arbiter::CredentialRegistry> registry;
   std::unique_ptr<arbiter::JsonlFileSink> sink;
-  // The log file, for truncating it between GuardAdds rounds (-1: none).
+  // The log file, for emptying it between GuardAdds turns (-1: none).
   int log_fd = -1;
   std::unique_ptr<arbiter::Task> task;
   std::unique_ptr<arbiter::Guard> bare;     // no hooks
@@ -381,10 +382,10 @@ void BM_GuardedNullLogPaced(benchmark::State& state) {
 // text_adds_ns (the same with the credential as text, parsed on each
 // call), dropped_pct for the file sink (both whole-guard calls). After
 // each whole-guard turn the sink is flushed and the log file emptied
-// (TruncateLog), untimed. Back to
-// back a round's time is its mean per call; paced (one call every
-// kPacePeriod, as in RunPaced) it is the median of its calls, each timed
-// alone (the clock reading in each is in all three alike).
+// (TruncateLog), untimed. Back to back a round's time is its mean per
+// call; paced (one call every kPacePeriod, as in RunPaced) it is the
+// median of its calls, each timed alone (the clock reading in each is in
+// all four alike).
 constexpr int kAddsRounds = 40;
 constexpr std::chrono::milliseconds kAddsRound{25};
 
