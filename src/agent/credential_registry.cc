@@ -9,7 +9,8 @@
 // Revoke); Purge, and growth when the table is half full, build a new
 // table and publish it RCU style (the old one lives on in the thread
 // caches that still hold it, and keeps its grants alive).
-// Check parses the hex id (no allocation), finds the current table through
+// Check takes the id in binary form when the caller gives it (CredentialId),
+// else parses the hex text (no allocation), finds the current table through
 // its thread's cache (one atomic load when nothing changed; no lock, no
 // shared counter written, so checking threads never contend), probes, and
 // tests the slot's copy of the grant's fields in a fixed order so that
