@@ -15,7 +15,8 @@
 //       .agent = arbiter::EntityUid::Of("Agent", "researcher"),
 //       .actions = {arbiter::EntityUid::Of("Action", "read_tools")},
 //       .ttl = std::chrono::minutes(5)});
-//   ... every tool call presents *id ...
+//   ... every tool call presents *id (or, parsed once,
+//       arbiter::CredentialId::Parse(*id): see CredentialId) ...
 //   registry.EndTask("task-7");  // every credential of task-7 stops working
 //
 //   An action in `actions` is either one action or an action group: a
