@@ -139,7 +139,7 @@ TEST_CASE("agent credentials: every digit of an id counts and is checked",
 TEST_CASE("agent credentials: the binary form round-trips and checks like the text",
           "[agent]") {
   Fixture f;
-  // Every nibble value in every position of both words, in order.
+  // Every nibble value in each word, rising in one and falling in the other.
   const CredentialId known{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
   CHECK(known.ToString() == "0123456789abcdeffedcba9876543210");
   char buf[34] = {};
