@@ -134,6 +134,11 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
   if (request.context->is(ValueKind::kRecord)) {
     PrefetchFields(request.context->as_record());
   }
+  if (request.context_overlay != nullptr) {
+    for (const auto& field : *request.context_overlay) {
+      overlay_keys_ |= uint64_t{1} << (field.first.id() & 63);
+    }
+  }
 }
 
 void Evaluator::AppendErrorMessage(std::string* out) const {

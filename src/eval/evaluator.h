@@ -82,7 +82,7 @@ class Evaluator {
   // context is not a record.
   const Value* ContextField(Symbol key) const {
     if (!request_.context->is(ValueKind::kRecord)) return nullptr;
-    if (request_.context_overlay != nullptr) {
+    if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) {
       if (const Value* v = FindRecordField(*request_.context_overlay, key)) {
         return v;
       }
@@ -156,6 +156,9 @@ class Evaluator {
   const EntityHot* principal_entity_;
   const EntityHot* action_entity_;
   const EntityHot* resource_entity_;
+  // Bit (id mod 64) of each overlay key's Symbol id: a context field whose
+  // bit is clear cannot be in the overlay, so most reads skip its search.
+  uint64_t overlay_keys_ = 0;
   QuickError quick_ = QuickError::kNone;
   EntityUid quick_uid_;
   Symbol quick_attr_;
