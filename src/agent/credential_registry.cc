@@ -314,11 +314,7 @@ absl::StatusOr<std::string> CredentialRegistry::Issue(const CredentialSpec& spec
     PublishLocked(std::move(next));
   }
   table_->Insert(std::move(grant));
-  std::string id;
-  id.reserve(32);
-  internal::AppendHex64(key.hi, &id);
-  internal::AppendHex64(key.lo, &id);
-  return id;
+  return key.ToString();
 }
 
 absl::Status CredentialRegistry::Revoke(std::string_view credential_id) {
