@@ -111,6 +111,37 @@ absl::StatusOr<Value> ContextFromJson(std::string_view json,
 // types), and the context conforms to the action's context type.
 absl::Status ValidateRequest(const Schema& schema, const Request& request);
 
+// Reading a request from JSON
+//
+// The form Cedar's tools and test files use:
+//
+//   {"principal": {"type": "User", "id": "alice"},
+//    "action": {"type": "Action", "id": "view"},
+//    "resource": {"type": "Photo", "id": "p1"},
+//    "context": {"ip": {"__extn": {"fn": "ip", "arg": "10.0.0.1"}}}}
+//
+// Each entity reference may also be `{"__entity": {...}}` or a string in
+// Cedar syntax (`User::"alice"`); `context` is optional (default: the empty
+// record) and must be an object. Any other member is an error: a misspelt
+// `context` silently dropped could turn a forbid's `unless` into an error
+// that skips the forbid.
+struct RequestJsonOptions {
+  // With a schema: the context is read by the type the action declares
+  // (see ContextFromJson), and, when `validate` is set, the request must
+  // pass ValidateRequest. Null: the context is read as plain Cedar JSON and
+  // nothing is validated. Not owned. Default: none.
+  const Schema* schema = nullptr;
+  // Only with a schema. Default: true.
+  bool validate = true;
+  // Limits on the text and on the context's nesting. Default: JsonOptions{}.
+  JsonOptions json;
+};
+
+// Parses one request. Errors name the member at fault, e.g.
+// "request: `principal`: expected ..." or "request: `context`: ...".
+absl::StatusOr<Request> RequestFromJson(std::string_view json,
+                                        const RequestJsonOptions& options = {});
+
 }  // namespace arbiter
 
 #endif  // ARBITER_SCHEMA_H_

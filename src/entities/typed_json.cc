@@ -679,13 +679,46 @@ absl::StatusOr<std::shared_ptr<const Entities>> EntitiesFromJson(
   return Entities::Build(std::move(entities));
 }
 
+namespace internal {
+
+absl::StatusOr<Value> ContextFromJsonDoc(const nlohmann::json& doc,
+                                         const Schema& schema,
+                                         const EntityUid& action,
+                                         const JsonOptions& options) {
+  const SchemaModel& model = schema.model();
+  const ActionInfo* info = model.FindAction(action);
+  if (info == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "action `", action.ToString(), "` is not declared in the schema"));
+  }
+  const std::string where =
+      absl::StrCat("context for `", action.ToString(), "`");
+  if (!doc.is_object()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where,
+                     ": the context must be a record (a JSON object), "
+                     "found `",
+                     JsonSnippet(doc), "`"));
+  }
+  static const SchemaType* const kEmpty = [] {
+    auto* empty = new SchemaType();  // leaked, like Entities::Empty
+    empty->kind = SchemaType::Kind::kRecord;
+    return empty;
+  }();
+  const SchemaType& type = info->context != nullptr ? *info->context : *kEmpty;
+  Where located{where, "attribute", ""};
+  return TypedJsonToValue(doc, type, model, options, located);
+}
+
+}  // namespace internal
+
 absl::StatusOr<Value> ContextFromJson(std::string_view json,
                                       const Schema& schema,
                                       const EntityUid& action,
                                       const JsonOptions& options) {
-  const internal::SchemaModel& model = schema.model();
-  const internal::ActionInfo* info = model.FindAction(action);
-  if (info == nullptr) {
+  // The action is checked before the text is read, so that an undeclared
+  // action is reported as such whatever the text holds.
+  if (schema.model().FindAction(action) == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
         "action `", action.ToString(), "` is not declared in the schema"));
   }
@@ -693,24 +726,7 @@ absl::StatusOr<Value> ContextFromJson(std::string_view json,
       json, options, internal::JsonDepthFor(options, 0), "context JSON",
       /*entity_document=*/false);
   if (!doc.ok()) return doc.status();
-  const std::string where =
-      absl::StrCat("context for `", action.ToString(), "`");
-  if (!doc->is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where,
-                     ": the context must be a record (a JSON object), "
-                     "found `",
-                     internal::JsonSnippet(*doc), "`"));
-  }
-  static const internal::SchemaType* const kEmpty = [] {
-    auto* empty = new internal::SchemaType();  // leaked, like Entities::Empty
-    empty->kind = internal::SchemaType::Kind::kRecord;
-    return empty;
-  }();
-  const internal::SchemaType& type =
-      info->context != nullptr ? *info->context : *kEmpty;
-  internal::Where located{where, "attribute", ""};
-  return internal::TypedJsonToValue(*doc, type, model, options, located);
+  return internal::ContextFromJsonDoc(*doc, schema, action, options);
 }
 
 }  // namespace arbiter

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "arbiter/entities.h"
+#include "arbiter/schema.h"
 #include "arbiter/value.h"
 #include "src/ast/schema.h"
 #include "src/entities/json_value.h"
@@ -62,6 +63,13 @@ std::string EnumIdError(const EntityUid& uid, const SchemaModel& model);
 // The type as written in a .cedarschema: `Long`, `Set<User>`,
 // `{ a: Long, b?: String }`, `ipaddr`.
 std::string SchemaTypeName(const SchemaType& type);
+
+// ContextFromJson for an already parsed JSON document (the `context` member
+// of a request, say): the context `action` declares, read by its type.
+absl::StatusOr<Value> ContextFromJsonDoc(const nlohmann::json& doc,
+                                         const Schema& schema,
+                                         const EntityUid& action,
+                                         const JsonOptions& options);
 
 }  // namespace arbiter::internal
 

@@ -60,6 +60,16 @@ if(SANITIZE_FLAGS)
   list(APPEND configure_args "-DCMAKE_EXE_LINKER_FLAGS=${SANITIZE_FLAGS}")
 endif()
 
+# Runs the C++ consumer and the C one (main.c, through the C API).
+macro(run_consumers)
+  foreach(exe IN ITEMS consumer consumer_c)
+    find_program(${exe}_exe ${exe} PATHS "${build}" "${build}/${BUILD_TYPE}"
+      NO_DEFAULT_PATH REQUIRED)
+    run("run ${exe}" "${${exe}_exe}")
+    message(STATUS "${last_output}")
+  endforeach()
+endmacro()
+
 if(MODE STREQUAL "find_package")
   run("install" "${CMAKE_COMMAND}" --install "${BINARY_DIR}"
     --prefix "${prefix}" --config "${BUILD_TYPE}")
@@ -78,18 +88,12 @@ if(MODE STREQUAL "find_package")
   run("configure" "${CMAKE_COMMAND}" ${configure_args}
     "-DCMAKE_PREFIX_PATH=${prefix}")
   run("build" "${CMAKE_COMMAND}" --build "${build}" --config "${BUILD_TYPE}")
-  find_program(consumer_exe consumer PATHS "${build}" "${build}/${BUILD_TYPE}"
-    NO_DEFAULT_PATH REQUIRED)
-  run("run" "${consumer_exe}")
-  message(STATUS "${last_output}")
+  run_consumers()
 elseif(MODE STREQUAL "build_tree")
   run("configure" "${CMAKE_COMMAND}" ${configure_args}
     "-Darbiter_DIR=${BINARY_DIR}")
   run("build" "${CMAKE_COMMAND}" --build "${build}" --config "${BUILD_TYPE}")
-  find_program(consumer_exe consumer PATHS "${build}" "${build}/${BUILD_TYPE}"
-    NO_DEFAULT_PATH REQUIRED)
-  run("run" "${consumer_exe}")
-  message(STATUS "${last_output}")
+  run_consumers()
 elseif(MODE STREQUAL "add_subdirectory")
   run("configure" "${CMAKE_COMMAND}" ${configure_args}
     "-DARBITER_SOURCE_DIR=${SOURCE_DIR}")

@@ -1,0 +1,236 @@
+/* Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * c.h: arbiter's C API, for bindings (Python ctypes/cffi, Go cgo, Rust,
+ * Java FFM, ...) and C programs. Link `arbiter::arbiter_c`
+ * (libarbiter_c.so), which carries the C++ library inside it.
+ *
+ * Overview
+ *   Parse policies, a schema and entities once, then decide requests:
+ *
+ *     char* err = NULL;
+ *     arbiter_policy_set_t* policies = arbiter_policy_set_parse(
+ *         text, strlen(text), "policies.cedar", &err);
+ *     if (err != NULL) { fprintf(stderr, "%s\n", err); arbiter_free(err); }
+ *     arbiter_entities_t* entities =
+ *         arbiter_entities_parse_json(json, strlen(json), NULL, &err);
+ *     arbiter_request_t* request =
+ *         arbiter_request_parse_json(req, strlen(req), NULL, &err);
+ *     arbiter_response_t* response = arbiter_response_create();
+ *     if (arbiter_authorize(policies, entities, request, response) ==
+ *         ARBITER_ALLOW) { ... }
+ *     for (size_t i = 0; i < arbiter_response_reason_count(response); ++i)
+ *       printf("%s\n", arbiter_response_reason(response, i, NULL));
+ *
+ *   A runtime that reloads policies while deciding holds an engine instead:
+ *   arbiter_engine_authorize on many threads, arbiter_engine_set_policies
+ *   or arbiter_engine_set_entities at any time (see arbiter/engine.h).
+ *
+ * Conventions (those of LevelDB's C API)
+ *   - Every object is an opaque handle made by a *_parse / *_create function
+ *     and released by its *_destroy function (which accepts NULL).
+ *   - Text goes in as a pointer and a length, and need not be
+ *     NUL-terminated; `file_name` arguments are NUL-terminated and may be
+ *     NULL (a default name is used in error locations).
+ *   - A call that can fail takes `char** errptr`. On failure it returns NULL
+ *     and stores a malloc'd, NUL-terminated message in *errptr (freeing any
+ *     message already there), to be released with arbiter_free; on success
+ *     *errptr is left unchanged. Messages carry locations
+ *     ("policies.cedar:3:12: error: ...") and, for parse errors, every
+ *     error found.
+ *   - Strings returned by accessors are NUL-terminated, owned by the handle
+ *     they come from, and valid until it is destroyed (for a response: until
+ *     it is reused or destroyed). Where a `size_t* len` is taken, the length
+ *     is stored there unless it is NULL.
+ *   - Passing NULL for a handle is never a crash: accessors return 0 or
+ *     NULL, fallible calls fail with a message, arbiter_authorize returns
+ *     ARBITER_ERROR.
+ *   - No C++ exception crosses this API; running out of memory is reported
+ *     through errptr where there is one.
+ *
+ * Thread-safety
+ *   Policy sets, schemas, entity stores, requests and validation results
+ *   are immutable once made: share them between threads freely. An engine
+ *   may be used from any number of threads at once, swaps included. A
+ *   response is written by every authorize call that receives it: use one
+ *   per thread (reusing it keeps its buffers, so that a decision allocates
+ *   nothing once they have grown). Destroying a handle while another thread
+ *   uses it is the caller's error, as in C++.
+ *
+ * Lifetimes
+ *   Handles are independent: an engine, a response or an entity store keeps
+ *   what it needs alive, so a policy set handle may be destroyed while an
+ *   engine made from it, or a response naming its policies, is still in use.
+ */
+
+#ifndef ARBITER_C_H_
+#define ARBITER_C_H_
+
+#include <stddef.h>
+
+#if defined(_WIN32)
+#define ARBITER_C_EXPORT
+#else
+#define ARBITER_C_EXPORT __attribute__((visibility("default")))
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct arbiter_policy_set_t arbiter_policy_set_t;
+typedef struct arbiter_schema_t arbiter_schema_t;
+typedef struct arbiter_entities_t arbiter_entities_t;
+typedef struct arbiter_request_t arbiter_request_t;
+typedef struct arbiter_response_t arbiter_response_t;
+typedef struct arbiter_engine_t arbiter_engine_t;
+typedef struct arbiter_validation_t arbiter_validation_t;
+
+/* Decisions, as arbiter_authorize and arbiter_response_decision return
+ * them. ARBITER_ERROR: an argument was NULL (nothing was decided). */
+enum {
+  ARBITER_DENY = 0,
+  ARBITER_ALLOW = 1,
+  ARBITER_ERROR = -1
+};
+
+/* The library's version, e.g. "0.1.0". */
+ARBITER_C_EXPORT const char* arbiter_version(void);
+
+/* Frees a message stored through an errptr. NULL is ignored. */
+ARBITER_C_EXPORT void arbiter_free(void* ptr);
+
+/* ---- Policies ----------------------------------------------------------- */
+
+/* Parses Cedar policies (and templates). Policies are named `policy0`,
+ * `policy1`, ... in the order of the text, as in Cedar's test files. */
+ARBITER_C_EXPORT arbiter_policy_set_t* arbiter_policy_set_parse(
+    const char* text, size_t text_len, const char* file_name, char** errptr);
+ARBITER_C_EXPORT void arbiter_policy_set_destroy(arbiter_policy_set_t* set);
+
+/* The number of policies decisions evaluate (static and linked). */
+ARBITER_C_EXPORT size_t arbiter_policy_set_size(const arbiter_policy_set_t* set);
+/* The id of policy `i` (0 <= i < size), or NULL when out of range. */
+ARBITER_C_EXPORT const char* arbiter_policy_set_policy_id(
+    const arbiter_policy_set_t* set, size_t i, size_t* len);
+
+/* ---- Schemas ------------------------------------------------------------ */
+
+/* Parses a schema in the human-readable `.cedarschema` format. */
+ARBITER_C_EXPORT arbiter_schema_t* arbiter_schema_parse(
+    const char* text, size_t text_len, const char* file_name, char** errptr);
+/* Parses a schema in Cedar's JSON schema format. */
+ARBITER_C_EXPORT arbiter_schema_t* arbiter_schema_parse_json(
+    const char* json, size_t json_len, const char* file_name, char** errptr);
+ARBITER_C_EXPORT void arbiter_schema_destroy(arbiter_schema_t* schema);
+
+/* ---- Validation --------------------------------------------------------- */
+
+/* Validates `policies` against `schema` (Cedar's strict validation). Fails
+ * (NULL and *errptr) only for a NULL argument or lack of memory; the
+ * policies' problems are the result's errors and warnings. */
+ARBITER_C_EXPORT arbiter_validation_t* arbiter_validate(
+    const arbiter_schema_t* schema, const arbiter_policy_set_t* policies,
+    char** errptr);
+ARBITER_C_EXPORT void arbiter_validation_destroy(arbiter_validation_t* result);
+
+ARBITER_C_EXPORT size_t arbiter_validation_error_count(
+    const arbiter_validation_t* result);
+ARBITER_C_EXPORT size_t arbiter_validation_warning_count(
+    const arbiter_validation_t* result);
+/* Issue `i` as "file:line:column: policy `id`: message", or NULL when out of
+ * range. */
+ARBITER_C_EXPORT const char* arbiter_validation_error(
+    const arbiter_validation_t* result, size_t i);
+ARBITER_C_EXPORT const char* arbiter_validation_warning(
+    const arbiter_validation_t* result, size_t i);
+/* The rule error `i` broke, e.g. "unrecognized_entity_type" (validator.h
+ * lists them), or NULL when out of range. */
+ARBITER_C_EXPORT const char* arbiter_validation_error_kind(
+    const arbiter_validation_t* result, size_t i);
+/* The id of the policy error `i` is about, or NULL when out of range. */
+ARBITER_C_EXPORT const char* arbiter_validation_error_policy(
+    const arbiter_validation_t* result, size_t i);
+
+/* ---- Entities ----------------------------------------------------------- */
+
+/* Parses Cedar's entities JSON (an array of {"uid", "attrs", "parents"[,
+ * "tags"]}). With a schema (may be NULL), values are read by the declared
+ * types, non-conforming data is an error, and the schema's action entities
+ * are added. */
+ARBITER_C_EXPORT arbiter_entities_t* arbiter_entities_parse_json(
+    const char* json, size_t json_len, const arbiter_schema_t* schema,
+    char** errptr);
+ARBITER_C_EXPORT void arbiter_entities_destroy(arbiter_entities_t* entities);
+ARBITER_C_EXPORT size_t arbiter_entities_size(const arbiter_entities_t* entities);
+
+/* ---- Requests ----------------------------------------------------------- */
+
+/* Parses a request:
+ *   {"principal": {"type": "User", "id": "alice"},
+ *    "action": {"type": "Action", "id": "view"},
+ *    "resource": {"type": "Photo", "id": "p1"},
+ *    "context": {...}}
+ * (`context` optional; entity references may also be Cedar text such as
+ * "User::\"alice\""; any other member is an error). With a schema (may be
+ * NULL), the context is read by the type the action declares and the
+ * request is validated against the schema, as Cedar does. */
+ARBITER_C_EXPORT arbiter_request_t* arbiter_request_parse_json(
+    const char* json, size_t json_len, const arbiter_schema_t* schema,
+    char** errptr);
+ARBITER_C_EXPORT void arbiter_request_destroy(arbiter_request_t* request);
+
+/* ---- Deciding ----------------------------------------------------------- */
+
+ARBITER_C_EXPORT arbiter_response_t* arbiter_response_create(void);
+ARBITER_C_EXPORT void arbiter_response_destroy(arbiter_response_t* response);
+
+/* Decides `request` and fills `response` (cleared first). Returns the
+ * decision, ARBITER_ALLOW or ARBITER_DENY, or ARBITER_ERROR (response
+ * untouched) when an argument is NULL. A policy that fails to evaluate is
+ * skipped and reported among the response's errors, as in Cedar. */
+ARBITER_C_EXPORT int arbiter_authorize(const arbiter_policy_set_t* policies,
+                                       const arbiter_entities_t* entities,
+                                       const arbiter_request_t* request,
+                                       arbiter_response_t* response);
+
+/* The last decision (ARBITER_DENY for a response never filled). */
+ARBITER_C_EXPORT int arbiter_response_decision(const arbiter_response_t* response);
+/* The determining policies: the satisfied forbids on a deny, the satisfied
+ * permits on an allow, none on a default deny; in policy-set order. */
+ARBITER_C_EXPORT size_t arbiter_response_reason_count(
+    const arbiter_response_t* response);
+ARBITER_C_EXPORT const char* arbiter_response_reason(
+    const arbiter_response_t* response, size_t i, size_t* len);
+/* The policies skipped because evaluating them failed, in policy-set order,
+ * each with Cedar's message, e.g. "entity `User::\"bob\"` does not exist". */
+ARBITER_C_EXPORT size_t arbiter_response_error_count(
+    const arbiter_response_t* response);
+ARBITER_C_EXPORT const char* arbiter_response_error_policy(
+    const arbiter_response_t* response, size_t i, size_t* len);
+ARBITER_C_EXPORT const char* arbiter_response_error_message(
+    const arbiter_response_t* response, size_t i, size_t* len);
+
+/* ---- Engine: policies and entities swapped while deciding --------------- */
+
+/* An engine deciding on `policies` and `entities` (which it shares; their
+ * handles may be destroyed afterwards). NULL when either is NULL. */
+ARBITER_C_EXPORT arbiter_engine_t* arbiter_engine_create(
+    const arbiter_policy_set_t* policies, const arbiter_entities_t* entities);
+ARBITER_C_EXPORT void arbiter_engine_destroy(arbiter_engine_t* engine);
+/* Installs a new policy set or entity store atomically: decisions already
+ * running finish on what they started with. Returns 0, or ARBITER_ERROR
+ * (nothing changed) for a NULL argument or lack of memory. */
+ARBITER_C_EXPORT int arbiter_engine_set_policies(
+    arbiter_engine_t* engine, const arbiter_policy_set_t* policies);
+ARBITER_C_EXPORT int arbiter_engine_set_entities(
+    arbiter_engine_t* engine, const arbiter_entities_t* entities);
+/* As arbiter_authorize, on the engine's current policies and entities. */
+ARBITER_C_EXPORT int arbiter_engine_authorize(const arbiter_engine_t* engine,
+                                              const arbiter_request_t* request,
+                                              arbiter_response_t* response);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* ARBITER_C_H_ */

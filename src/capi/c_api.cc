@@ -1,0 +1,434 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// The C API (include/arbiter/c.h) over the C++ one.
+//
+// Each handle holds a shared_ptr to the immutable C++ object, so handles
+// are independent of each other's lifetimes: a response keeps the policy
+// set its reason ids point into (Response::keepalive), an engine keeps its
+// snapshot. Every entry point that can fail catches everything: no C++
+// exception may unwind into C. Entry points on the decision path
+// (arbiter_authorize, the response accessors) only test for NULL and
+// forward, so a C caller reusing its response allocates nothing per
+// decision, as a C++ caller does.
+
+#include "arbiter/c.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "arbiter/authorizer.h"
+#include "arbiter/engine.h"
+#include "arbiter/entities.h"
+#include "arbiter/policy_set.h"
+#include "arbiter/schema.h"
+#include "arbiter/validator.h"
+
+#ifndef ARBITER_VERSION_STRING
+#error "the build defines ARBITER_VERSION_STRING (CMakeLists.txt)"
+#endif
+
+struct arbiter_policy_set_t {
+  std::shared_ptr<const arbiter::PolicySet> set;
+};
+struct arbiter_schema_t {
+  std::shared_ptr<const arbiter::Schema> schema;
+};
+struct arbiter_entities_t {
+  std::shared_ptr<const arbiter::Entities> entities;
+};
+struct arbiter_request_t {
+  arbiter::Request request;
+};
+struct arbiter_response_t {
+  arbiter::Response response;
+};
+struct arbiter_engine_t {
+  explicit arbiter_engine_t(std::shared_ptr<const arbiter::PolicySet> p,
+                            std::shared_ptr<const arbiter::Entities> e)
+      : engine(std::move(p), std::move(e)) {}
+  arbiter::Engine engine;
+};
+struct arbiter_validation_t {
+  arbiter::ValidationResult result;
+  // ValidationIssue::ToString of each error and warning, made once so that
+  // the accessors can return pointers that stay valid.
+  std::vector<std::string> error_text, warning_text;
+};
+
+namespace {
+
+// Stores `message` in *errptr as C's malloc'd string (see c.h).
+void SetError(char** errptr, std::string_view message) {
+  if (errptr == nullptr) return;
+  std::free(*errptr);
+  char* copy = static_cast<char*>(std::malloc(message.size() + 1));
+  if (copy != nullptr) {
+    std::memcpy(copy, message.data(), message.size());
+    copy[message.size()] = '\0';
+  }
+  // Out of memory for the message itself: *errptr stays NULL and the
+  // caller still sees the NULL result.
+  *errptr = copy;
+}
+// Status messages are Abseil's own string_view type on Debian 12.
+void SetError(char** errptr, const absl::Status& status) {
+  SetError(errptr, std::string_view(status.message().data(),
+                                    status.message().size()));
+}
+
+// Runs `make` (which returns a handle or stores an error and returns
+// nullptr), turning an escaping exception into an error: the C++ calls do
+// not throw on bad input, but allocation can fail anywhere.
+template <typename F>
+auto Guarded(char** errptr, F&& make) -> decltype(make()) {
+  try {
+    return make();
+  } catch (const std::bad_alloc&) {
+    SetError(errptr, "out of memory");
+  } catch (const std::exception& e) {
+    SetError(errptr, std::string("internal error: ") + e.what());
+  } catch (...) {
+    SetError(errptr, "internal error");
+  }
+  return nullptr;
+}
+
+// The text a C caller passed: NULL is accepted only with length 0.
+bool TextArg(const char* data, size_t len, const char* what, char** errptr,
+             std::string_view* out) {
+  if (data == nullptr && len != 0) {
+    SetError(errptr, std::string(what) + ": NULL text with a nonzero length");
+    return false;
+  }
+  *out = data == nullptr ? std::string_view() : std::string_view(data, len);
+  return true;
+}
+
+const char* Out(std::string_view s, size_t* len) {
+  if (len != nullptr) *len = s.size();
+  return s.data();
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* arbiter_version(void) { return ARBITER_VERSION_STRING; }
+
+void arbiter_free(void* ptr) { std::free(ptr); }
+
+// ---- Policies ---------------------------------------------------------------
+
+arbiter_policy_set_t* arbiter_policy_set_parse(const char* text,
+                                               size_t text_len,
+                                               const char* file_name,
+                                               char** errptr) {
+  return Guarded(errptr, [&]() -> arbiter_policy_set_t* {
+    std::string_view source;
+    if (!TextArg(text, text_len, "policies", errptr, &source)) return nullptr;
+    arbiter::ParseOptions options;
+    if (file_name != nullptr) options.file_name = file_name;
+    auto set = arbiter::PolicySet::Parse(source, options);
+    if (!set.ok()) {
+      SetError(errptr, set.status());
+      return nullptr;
+    }
+    return new arbiter_policy_set_t{*std::move(set)};
+  });
+}
+
+void arbiter_policy_set_destroy(arbiter_policy_set_t* set) { delete set; }
+
+size_t arbiter_policy_set_size(const arbiter_policy_set_t* set) {
+  return set == nullptr ? 0 : set->set->size();
+}
+
+const char* arbiter_policy_set_policy_id(const arbiter_policy_set_t* set,
+                                         size_t i, size_t* len) {
+  if (set == nullptr || i >= set->set->size()) return nullptr;
+  // Ids are std::strings inside the policy set: NUL-terminated.
+  return Out(set->set->policy_id(i), len);
+}
+
+// ---- Schemas ----------------------------------------------------------------
+
+namespace {
+
+arbiter_schema_t* ParseSchema(const char* text, size_t len,
+                              const char* file_name, bool json,
+                              char** errptr) {
+  return Guarded(errptr, [&]() -> arbiter_schema_t* {
+    std::string_view source;
+    if (!TextArg(text, len, "schema", errptr, &source)) return nullptr;
+    arbiter::SchemaParseOptions options;
+    if (file_name != nullptr) options.file_name = file_name;
+    auto schema = json ? arbiter::Schema::FromJson(source, options)
+                       : arbiter::Schema::Parse(source, options);
+    if (!schema.ok()) {
+      SetError(errptr, schema.status());
+      return nullptr;
+    }
+    return new arbiter_schema_t{*std::move(schema)};
+  });
+}
+
+}  // namespace
+
+arbiter_schema_t* arbiter_schema_parse(const char* text, size_t text_len,
+                                       const char* file_name, char** errptr) {
+  return ParseSchema(text, text_len, file_name, /*json=*/false, errptr);
+}
+
+arbiter_schema_t* arbiter_schema_parse_json(const char* json, size_t json_len,
+                                            const char* file_name,
+                                            char** errptr) {
+  return ParseSchema(json, json_len, file_name, /*json=*/true, errptr);
+}
+
+void arbiter_schema_destroy(arbiter_schema_t* schema) { delete schema; }
+
+// ---- Validation -------------------------------------------------------------
+
+arbiter_validation_t* arbiter_validate(const arbiter_schema_t* schema,
+                                       const arbiter_policy_set_t* policies,
+                                       char** errptr) {
+  return Guarded(errptr, [&]() -> arbiter_validation_t* {
+    if (schema == nullptr || policies == nullptr) {
+      SetError(errptr, "validate: NULL schema or policy set");
+      return nullptr;
+    }
+    auto out = std::make_unique<arbiter_validation_t>();
+    out->result = arbiter::Validate(*schema->schema, *policies->set);
+    for (const auto& issue : out->result.errors) {
+      out->error_text.push_back(issue.ToString());
+    }
+    for (const auto& issue : out->result.warnings) {
+      out->warning_text.push_back(issue.ToString());
+    }
+    return out.release();
+  });
+}
+
+void arbiter_validation_destroy(arbiter_validation_t* result) { delete result; }
+
+size_t arbiter_validation_error_count(const arbiter_validation_t* result) {
+  return result == nullptr ? 0 : result->error_text.size();
+}
+
+size_t arbiter_validation_warning_count(const arbiter_validation_t* result) {
+  return result == nullptr ? 0 : result->warning_text.size();
+}
+
+const char* arbiter_validation_error(const arbiter_validation_t* result,
+                                     size_t i) {
+  if (result == nullptr || i >= result->error_text.size()) return nullptr;
+  return result->error_text[i].c_str();
+}
+
+const char* arbiter_validation_warning(const arbiter_validation_t* result,
+                                       size_t i) {
+  if (result == nullptr || i >= result->warning_text.size()) return nullptr;
+  return result->warning_text[i].c_str();
+}
+
+const char* arbiter_validation_error_kind(const arbiter_validation_t* result,
+                                          size_t i) {
+  if (result == nullptr || i >= result->result.errors.size()) return nullptr;
+  return result->result.errors[i].kind.c_str();
+}
+
+const char* arbiter_validation_error_policy(const arbiter_validation_t* result,
+                                            size_t i) {
+  if (result == nullptr || i >= result->result.errors.size()) return nullptr;
+  return result->result.errors[i].policy_id.c_str();
+}
+
+// ---- Entities ---------------------------------------------------------------
+
+arbiter_entities_t* arbiter_entities_parse_json(const char* json,
+                                                size_t json_len,
+                                                const arbiter_schema_t* schema,
+                                                char** errptr) {
+  return Guarded(errptr, [&]() -> arbiter_entities_t* {
+    std::string_view source;
+    if (!TextArg(json, json_len, "entities", errptr, &source)) return nullptr;
+    auto entities = schema != nullptr
+                        ? arbiter::EntitiesFromJson(source, *schema->schema)
+                        : arbiter::Entities::FromJson(source);
+    if (!entities.ok()) {
+      SetError(errptr, entities.status());
+      return nullptr;
+    }
+    return new arbiter_entities_t{*std::move(entities)};
+  });
+}
+
+void arbiter_entities_destroy(arbiter_entities_t* entities) { delete entities; }
+
+size_t arbiter_entities_size(const arbiter_entities_t* entities) {
+  return entities == nullptr ? 0 : entities->entities->size();
+}
+
+// ---- Requests ---------------------------------------------------------------
+
+arbiter_request_t* arbiter_request_parse_json(const char* json,
+                                              size_t json_len,
+                                              const arbiter_schema_t* schema,
+                                              char** errptr) {
+  return Guarded(errptr, [&]() -> arbiter_request_t* {
+    std::string_view source;
+    if (!TextArg(json, json_len, "request", errptr, &source)) return nullptr;
+    arbiter::RequestJsonOptions options;
+    if (schema != nullptr) options.schema = schema->schema.get();
+    auto request = arbiter::RequestFromJson(source, options);
+    if (!request.ok()) {
+      SetError(errptr, request.status());
+      return nullptr;
+    }
+    return new arbiter_request_t{*std::move(request)};
+  });
+}
+
+void arbiter_request_destroy(arbiter_request_t* request) { delete request; }
+
+// ---- Deciding ---------------------------------------------------------------
+
+arbiter_response_t* arbiter_response_create(void) {
+  return new (std::nothrow) arbiter_response_t();
+}
+
+void arbiter_response_destroy(arbiter_response_t* response) { delete response; }
+
+namespace {
+
+int DecisionCode(arbiter::Decision d) {
+  return d == arbiter::Decision::kAllow ? ARBITER_ALLOW : ARBITER_DENY;
+}
+
+}  // namespace
+
+int arbiter_authorize(const arbiter_policy_set_t* policies,
+                      const arbiter_entities_t* entities,
+                      const arbiter_request_t* request,
+                      arbiter_response_t* response) {
+  if (policies == nullptr || entities == nullptr || request == nullptr ||
+      response == nullptr) {
+    return ARBITER_ERROR;
+  }
+  arbiter::Response& r = response->response;
+  // The reasons point into the policy set: keep it alive as long as they
+  // are readable. Compared first so that deciding on the same set again
+  // does not touch the reference count.
+  if (r.keepalive.get() != policies->set.get()) r.keepalive = policies->set;
+  // Authorize's only allocations are error messages and the response's
+  // vectors growing; should one fail, nothing was decided. (A try block
+  // costs nothing on the path that does not throw.)
+  try {
+    arbiter::Authorize(*policies->set, *entities->entities, request->request,
+                       &r);
+  } catch (...) {
+    r.Clear();
+    return ARBITER_ERROR;
+  }
+  return DecisionCode(r.decision);
+}
+
+int arbiter_response_decision(const arbiter_response_t* response) {
+  return response == nullptr ? ARBITER_DENY
+                             : DecisionCode(response->response.decision);
+}
+
+size_t arbiter_response_reason_count(const arbiter_response_t* response) {
+  return response == nullptr ? 0 : response->response.reasons.size();
+}
+
+const char* arbiter_response_reason(const arbiter_response_t* response,
+                                    size_t i, size_t* len) {
+  if (response == nullptr || i >= response->response.reasons.size()) {
+    return nullptr;
+  }
+  // A view of a policy id (a std::string in the policy set): NUL-terminated.
+  return Out(response->response.reasons[i], len);
+}
+
+size_t arbiter_response_error_count(const arbiter_response_t* response) {
+  return response == nullptr ? 0 : response->response.errors.size();
+}
+
+const char* arbiter_response_error_policy(const arbiter_response_t* response,
+                                          size_t i, size_t* len) {
+  if (response == nullptr || i >= response->response.errors.size()) {
+    return nullptr;
+  }
+  return Out(response->response.errors[i].policy_id, len);
+}
+
+const char* arbiter_response_error_message(const arbiter_response_t* response,
+                                           size_t i, size_t* len) {
+  if (response == nullptr || i >= response->response.errors.size()) {
+    return nullptr;
+  }
+  const std::string& m = response->response.errors[i].message;
+  if (len != nullptr) *len = m.size();
+  return m.c_str();
+}
+
+// ---- Engine -----------------------------------------------------------------
+
+arbiter_engine_t* arbiter_engine_create(const arbiter_policy_set_t* policies,
+                                        const arbiter_entities_t* entities) {
+  if (policies == nullptr || entities == nullptr) return nullptr;
+  try {
+    return new arbiter_engine_t(policies->set, entities->entities);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+void arbiter_engine_destroy(arbiter_engine_t* engine) { delete engine; }
+
+int arbiter_engine_set_policies(arbiter_engine_t* engine,
+                                const arbiter_policy_set_t* policies) {
+  if (engine == nullptr || policies == nullptr) return ARBITER_ERROR;
+  try {
+    engine->engine.SetPolicies(policies->set);
+  } catch (...) {
+    return ARBITER_ERROR;  // the snapshot could not be made: nothing changed
+  }
+  return 0;
+}
+
+int arbiter_engine_set_entities(arbiter_engine_t* engine,
+                                const arbiter_entities_t* entities) {
+  if (engine == nullptr || entities == nullptr) return ARBITER_ERROR;
+  try {
+    engine->engine.SetEntities(entities->entities);
+  } catch (...) {
+    return ARBITER_ERROR;
+  }
+  return 0;
+}
+
+int arbiter_engine_authorize(const arbiter_engine_t* engine,
+                             const arbiter_request_t* request,
+                             arbiter_response_t* response) {
+  if (engine == nullptr || request == nullptr || response == nullptr) {
+    return ARBITER_ERROR;
+  }
+  // Engine::Authorize keeps the snapshot alive in the response itself.
+  try {
+    engine->engine.Authorize(request->request, &response->response);
+  } catch (...) {
+    response->response.Clear();
+    return ARBITER_ERROR;
+  }
+  return DecisionCode(response->response.decision);
+}
+
+}  // extern "C"

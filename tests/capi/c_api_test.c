@@ -1,0 +1,350 @@
+/* Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+ *
+ * The C API (include/arbiter/c.h), from C: compiled as C11 and linked with
+ * the C toolchain against libarbiter_c.so only, so it also proves that the
+ * header is C and that the library needs nothing C++ from its user.
+ * Exits non-zero, naming each failed check, on any failure. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arbiter/c.h"
+
+static int failures = 0;
+
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    if (!(cond)) {                                                    \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+              #cond);                                                 \
+      ++failures;                                                     \
+    }                                                                 \
+  } while (0)
+
+/* Whether `haystack` (may be NULL) contains `needle`. */
+static int Contains(const char* haystack, const char* needle) {
+  return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+static const char kPolicies[] =
+    "permit (principal == User::\"alice\", action == Action::\"view\", "
+    "resource);\n"
+    "forbid (principal, action, resource) when { resource.private };\n"
+    "permit (principal, action == Action::\"edit\", resource)\n"
+    "  when { principal.level > 3 };\n";
+
+static const char kEntities[] =
+    "[{\"uid\": {\"type\": \"User\", \"id\": \"alice\"},"
+    "  \"attrs\": {\"level\": 5}, \"parents\": []},"
+    " {\"uid\": {\"type\": \"User\", \"id\": \"bob\"},"
+    "  \"attrs\": {}, \"parents\": []},"
+    " {\"uid\": {\"type\": \"Photo\", \"id\": \"p1\"},"
+    "  \"attrs\": {\"private\": false}, \"parents\": []},"
+    " {\"uid\": {\"type\": \"Photo\", \"id\": \"p2\"},"
+    "  \"attrs\": {\"private\": true}, \"parents\": []}]";
+
+static arbiter_request_t* Request(const char* json, const arbiter_schema_t* s) {
+  char* err = NULL;
+  arbiter_request_t* r = arbiter_request_parse_json(json, strlen(json), s, &err);
+  if (err != NULL) {
+    fprintf(stderr, "request %s: %s\n", json, err);
+    arbiter_free(err);
+  }
+  return r;
+}
+
+static void TestParsing(void) {
+  char* err = NULL;
+  CHECK(strlen(arbiter_version()) > 0);
+
+  arbiter_policy_set_t* set =
+      arbiter_policy_set_parse(kPolicies, strlen(kPolicies), "p.cedar", &err);
+  CHECK(set != NULL && err == NULL);
+  CHECK(arbiter_policy_set_size(set) == 3);
+  size_t len = 0;
+  const char* id = arbiter_policy_set_policy_id(set, 2, &len);
+  CHECK(id != NULL && strcmp(id, "policy2") == 0 && len == 7);
+  CHECK(arbiter_policy_set_policy_id(set, 3, &len) == NULL);
+  arbiter_policy_set_destroy(set);
+
+  /* Every error, located; a second failure replaces the first message. */
+  const char bad[] = "permit (principal, action, resource)\nwhen { 1 + };\n"
+                     "forbid (principal action, resource);";
+  set = arbiter_policy_set_parse(bad, strlen(bad), "bad.cedar", &err);
+  CHECK(set == NULL);
+  CHECK(Contains(err, "bad.cedar:2:"));
+  CHECK(Contains(err, "bad.cedar:3:"));
+  set = arbiter_policy_set_parse(bad, 6, NULL, &err); /* "permit" */
+  CHECK(set == NULL && err != NULL && !Contains(err, "bad.cedar"));
+  arbiter_free(err);
+  err = NULL;
+
+  /* Text need not be NUL-terminated: only `len` bytes are read. */
+  const char two[] = "permit (principal, action, resource);XXXX";
+  set = arbiter_policy_set_parse(two, strlen(two) - 4, NULL, &err);
+  CHECK(set != NULL && err == NULL && arbiter_policy_set_size(set) == 1);
+  arbiter_policy_set_destroy(set);
+
+  /* NULL text: only with length 0 (an empty set). */
+  set = arbiter_policy_set_parse(NULL, 5, NULL, &err);
+  CHECK(set == NULL && Contains(err, "NULL text"));
+  arbiter_free(err);
+  err = NULL;
+  set = arbiter_policy_set_parse(NULL, 0, NULL, &err);
+  CHECK(set != NULL && arbiter_policy_set_size(set) == 0);
+  arbiter_policy_set_destroy(set);
+
+  /* A NULL errptr is allowed: the NULL result is the only report. */
+  CHECK(arbiter_policy_set_parse(bad, strlen(bad), NULL, NULL) == NULL);
+
+  /* Entities: errors name the entity. */
+  const char bad_entities[] = "[{\"uid\": {\"type\": \"User\"}, \"attrs\": {}, "
+                              "\"parents\": []}]";
+  arbiter_entities_t* e = arbiter_entities_parse_json(
+      bad_entities, strlen(bad_entities), NULL, &err);
+  CHECK(e == NULL && Contains(err, "entity"));
+  arbiter_free(err);
+  err = NULL;
+  e = arbiter_entities_parse_json(kEntities, strlen(kEntities), NULL, &err);
+  CHECK(e != NULL && arbiter_entities_size(e) == 4);
+  arbiter_entities_destroy(e);
+
+  /* Requests: strict members, named errors. */
+  const char typo[] = "{\"principal\": \"User::\\\"a\\\"\", \"action\": "
+                      "\"Action::\\\"v\\\"\", \"resource\": \"Photo::\\\"p\\\"\","
+                      " \"contxt\": {}}";
+  arbiter_request_t* r = arbiter_request_parse_json(typo, strlen(typo), NULL, &err);
+  CHECK(r == NULL && Contains(err, "unknown member `contxt`"));
+  const char missing[] = "{\"principal\": \"User::\\\"a\\\"\"}";
+  r = arbiter_request_parse_json(missing, strlen(missing), NULL, &err);
+  CHECK(r == NULL && Contains(err, "missing `action`"));
+  const char not_json[] = "{\"principal\": ";
+  r = arbiter_request_parse_json(not_json, strlen(not_json), NULL, &err);
+  CHECK(r == NULL && err != NULL);
+  arbiter_free(err);
+}
+
+static void TestAuthorize(void) {
+  char* err = NULL;
+  arbiter_policy_set_t* set =
+      arbiter_policy_set_parse(kPolicies, strlen(kPolicies), NULL, &err);
+  arbiter_entities_t* entities =
+      arbiter_entities_parse_json(kEntities, strlen(kEntities), NULL, &err);
+  CHECK(set != NULL && entities != NULL && err == NULL);
+  arbiter_response_t* response = arbiter_response_create();
+  CHECK(response != NULL);
+  CHECK(arbiter_response_decision(response) == ARBITER_DENY);
+  CHECK(arbiter_response_reason_count(response) == 0);
+
+  arbiter_request_t* view = Request(
+      "{\"principal\": {\"type\": \"User\", \"id\": \"alice\"},"
+      " \"action\": {\"type\": \"Action\", \"id\": \"view\"},"
+      " \"resource\": {\"type\": \"Photo\", \"id\": \"p1\"}}", NULL);
+  CHECK(arbiter_authorize(set, entities, view, response) == ARBITER_ALLOW);
+  CHECK(arbiter_response_decision(response) == ARBITER_ALLOW);
+  size_t len = 0;
+  CHECK(arbiter_response_reason_count(response) == 1);
+  CHECK(strcmp(arbiter_response_reason(response, 0, &len), "policy0") == 0);
+  CHECK(len == 7);
+  CHECK(arbiter_response_reason(response, 1, &len) == NULL);
+  CHECK(arbiter_response_error_count(response) == 0);
+
+  /* The forbid wins on the private photo, and is the reason. */
+  arbiter_request_t* view_private = Request(
+      "{\"principal\": \"User::\\\"alice\\\"\", \"action\": "
+      "\"Action::\\\"view\\\"\", \"resource\": \"Photo::\\\"p2\\\"\"}", NULL);
+  CHECK(arbiter_authorize(set, entities, view_private, response) == ARBITER_DENY);
+  CHECK(arbiter_response_reason_count(response) == 1);
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy1") == 0);
+
+  /* bob has no `level`: policy2 errors, is skipped and reported; the
+   * decision is the default deny. */
+  arbiter_request_t* edit = Request(
+      "{\"principal\": \"User::\\\"bob\\\"\", \"action\": "
+      "\"Action::\\\"edit\\\"\", \"resource\": \"Photo::\\\"p1\\\"\", "
+      "\"context\": {}}", NULL);
+  CHECK(arbiter_authorize(set, entities, edit, response) == ARBITER_DENY);
+  CHECK(arbiter_response_reason_count(response) == 0);
+  CHECK(arbiter_response_error_count(response) == 1);
+  CHECK(strcmp(arbiter_response_error_policy(response, 0, &len), "policy2") == 0);
+  const char* message = arbiter_response_error_message(response, 0, &len);
+  CHECK(Contains(message, "`User::\"bob\"` does not have the attribute `level`"));
+  CHECK(message != NULL && len == strlen(message));
+  CHECK(arbiter_response_error_message(response, 1, &len) == NULL);
+
+  /* NULL arguments decide nothing and leave the response as it was. */
+  CHECK(arbiter_authorize(NULL, entities, edit, response) == ARBITER_ERROR);
+  CHECK(arbiter_authorize(set, entities, edit, NULL) == ARBITER_ERROR);
+  CHECK(arbiter_response_error_count(response) == 1);
+  CHECK(arbiter_response_reason_count(NULL) == 0);
+  CHECK(arbiter_response_decision(NULL) == ARBITER_DENY);
+
+  /* The response keeps the policy set its reasons name. */
+  CHECK(arbiter_authorize(set, entities, view, response) == ARBITER_ALLOW);
+  arbiter_policy_set_destroy(set);
+  arbiter_policy_set_t* other =
+      arbiter_policy_set_parse("forbid (principal, action, resource);", 37, NULL, &err);
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy0") == 0);
+  CHECK(arbiter_authorize(other, entities, view, response) == ARBITER_DENY);
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy0") == 0);
+
+  arbiter_policy_set_destroy(other);
+  arbiter_request_destroy(view);
+  arbiter_request_destroy(view_private);
+  arbiter_request_destroy(edit);
+  arbiter_entities_destroy(entities);
+  arbiter_response_destroy(response);
+}
+
+static const char kSchema[] =
+    "entity User = { level: Long };\n"
+    "entity Photo = { private: Bool };\n"
+    "action view appliesTo { principal: [User], resource: [Photo],\n"
+    "  context: { ip: ipaddr } };\n";
+
+static void TestSchema(void) {
+  char* err = NULL;
+  arbiter_schema_t* schema =
+      arbiter_schema_parse(kSchema, strlen(kSchema), "s.cedarschema", &err);
+  CHECK(schema != NULL && err == NULL);
+  const char bad_schema[] = "entity User = { level: Lon };";
+  CHECK(arbiter_schema_parse(bad_schema, strlen(bad_schema), "s.cedarschema",
+                             &err) == NULL);
+  CHECK(Contains(err, "s.cedarschema:1:"));
+  arbiter_free(err);
+  err = NULL;
+  const char json_schema[] =
+      "{\"\": {\"entityTypes\": {\"User\": {}}, \"actions\": {}}}";
+  arbiter_schema_t* from_json =
+      arbiter_schema_parse_json(json_schema, strlen(json_schema), NULL, &err);
+  CHECK(from_json != NULL && err == NULL);
+  arbiter_schema_destroy(from_json);
+
+  /* Validation: one policy reads an undeclared attribute. */
+  const char policies[] =
+      "permit (principal, action == Action::\"view\", resource)\n"
+      "  when { context.ip.isInRange(ip(\"10.0.0.0/8\")) };\n"
+      "permit (principal, action == Action::\"view\", resource)\n"
+      "  when { principal.age > 3 };\n";
+  arbiter_policy_set_t* set =
+      arbiter_policy_set_parse(policies, strlen(policies), "v.cedar", &err);
+  arbiter_validation_t* v = arbiter_validate(schema, set, &err);
+  CHECK(v != NULL && err == NULL);
+  CHECK(arbiter_validation_error_count(v) == 1);
+  CHECK(strcmp(arbiter_validation_error_policy(v, 0), "policy1") == 0);
+  CHECK(strcmp(arbiter_validation_error_kind(v, 0), "unsafe_attribute_access") == 0);
+  CHECK(Contains(arbiter_validation_error(v, 0), "v.cedar:4:"));
+  CHECK(arbiter_validation_error(v, 1) == NULL);
+  CHECK(arbiter_validate(NULL, set, &err) == NULL && err != NULL);
+  arbiter_free(err);
+  err = NULL;
+  arbiter_validation_destroy(v);
+
+  /* With the schema, the context's `ip` is read as an ipaddr from a plain
+   * string, and the request is validated. */
+  const char entities_json[] =
+      "[{\"uid\": {\"type\": \"User\", \"id\": \"a\"}, \"attrs\": {\"level\": 1},"
+      " \"parents\": []}, {\"uid\": {\"type\": \"Photo\", \"id\": \"p\"},"
+      " \"attrs\": {\"private\": false}, \"parents\": []}]";
+  arbiter_entities_t* entities = arbiter_entities_parse_json(
+      entities_json, strlen(entities_json), schema, &err);
+  CHECK(entities != NULL && err == NULL);
+  /* The schema's action entities are added. */
+  CHECK(arbiter_entities_size(entities) == 3);
+  const char bad_attr[] =
+      "[{\"uid\": {\"type\": \"User\", \"id\": \"a\"}, \"attrs\": {\"level\": \"x\"},"
+      " \"parents\": []}]";
+  CHECK(arbiter_entities_parse_json(bad_attr, strlen(bad_attr), schema, &err) == NULL);
+  CHECK(Contains(err, "level"));
+  arbiter_free(err);
+  err = NULL;
+
+  arbiter_request_t* inside = Request(
+      "{\"principal\": \"User::\\\"a\\\"\", \"action\": \"Action::\\\"view\\\"\","
+      " \"resource\": \"Photo::\\\"p\\\"\", \"context\": {\"ip\": \"10.1.2.3\"}}",
+      schema);
+  CHECK(inside != NULL);
+  arbiter_response_t* response = arbiter_response_create();
+  CHECK(arbiter_authorize(set, entities, inside, response) == ARBITER_ALLOW);
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy0") == 0);
+  /* Without the schema the same text is a string, and isInRange errors. */
+  arbiter_request_t* untyped = Request(
+      "{\"principal\": \"User::\\\"a\\\"\", \"action\": \"Action::\\\"view\\\"\","
+      " \"resource\": \"Photo::\\\"p\\\"\", \"context\": {\"ip\": \"10.1.2.3\"}}",
+      NULL);
+  CHECK(arbiter_authorize(set, entities, untyped, response) == ARBITER_DENY);
+  CHECK(arbiter_response_error_count(response) == 2);
+  /* A request the schema does not allow. */
+  const char wrong[] =
+      "{\"principal\": \"Photo::\\\"p\\\"\", \"action\": \"Action::\\\"view\\\"\","
+      " \"resource\": \"Photo::\\\"p\\\"\", \"context\": {\"ip\": \"10.1.2.3\"}}";
+  CHECK(arbiter_request_parse_json(wrong, strlen(wrong), schema, &err) == NULL);
+  CHECK(Contains(err, "principal"));
+  arbiter_free(err);
+
+  arbiter_request_destroy(inside);
+  arbiter_request_destroy(untyped);
+  arbiter_response_destroy(response);
+  arbiter_entities_destroy(entities);
+  arbiter_policy_set_destroy(set);
+  arbiter_schema_destroy(schema);
+}
+
+static void TestEngine(void) {
+  char* err = NULL;
+  const char allow_all[] = "permit (principal, action, resource);";
+  const char deny_all[] = "forbid (principal, action, resource);";
+  arbiter_policy_set_t* allow =
+      arbiter_policy_set_parse(allow_all, strlen(allow_all), NULL, &err);
+  arbiter_policy_set_t* deny =
+      arbiter_policy_set_parse(deny_all, strlen(deny_all), NULL, &err);
+  arbiter_entities_t* entities = arbiter_entities_parse_json("[]", 2, NULL, &err);
+  CHECK(err == NULL);
+  CHECK(arbiter_engine_create(NULL, entities) == NULL);
+  arbiter_engine_t* engine = arbiter_engine_create(allow, entities);
+  CHECK(engine != NULL);
+  /* The engine shares what it was made from. */
+  arbiter_policy_set_destroy(allow);
+  arbiter_entities_destroy(entities);
+  arbiter_request_t* r = Request(
+      "{\"principal\": \"U::\\\"u\\\"\", \"action\": \"A::\\\"a\\\"\","
+      " \"resource\": \"R::\\\"r\\\"\"}", NULL);
+  arbiter_response_t* response = arbiter_response_create();
+  CHECK(arbiter_engine_authorize(engine, r, response) == ARBITER_ALLOW);
+  CHECK(arbiter_engine_set_policies(engine, deny) == 0);
+  arbiter_policy_set_destroy(deny);
+  CHECK(arbiter_engine_authorize(engine, r, response) == ARBITER_DENY);
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy0") == 0);
+  CHECK(arbiter_engine_set_policies(engine, NULL) == ARBITER_ERROR);
+  CHECK(arbiter_engine_set_entities(NULL, NULL) == ARBITER_ERROR);
+  CHECK(arbiter_engine_authorize(engine, NULL, response) == ARBITER_ERROR);
+  arbiter_engine_destroy(engine);
+  /* The response outlives the engine, and still names its policy. */
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy0") == 0);
+  arbiter_response_destroy(response);
+  arbiter_request_destroy(r);
+
+  /* destroy functions accept NULL. */
+  arbiter_engine_destroy(NULL);
+  arbiter_policy_set_destroy(NULL);
+  arbiter_schema_destroy(NULL);
+  arbiter_entities_destroy(NULL);
+  arbiter_request_destroy(NULL);
+  arbiter_response_destroy(NULL);
+  arbiter_validation_destroy(NULL);
+  arbiter_free(NULL);
+}
+
+int main(void) {
+  TestParsing();
+  TestAuthorize();
+  TestSchema();
+  TestEngine();
+  if (failures != 0) {
+    fprintf(stderr, "c_api_test: %d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("c_api_test: all checks passed\n");
+  return 0;
+}
