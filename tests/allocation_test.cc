@@ -1,11 +1,9 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Counts heap allocations made by Authorize on the agent workloads, with a
-// replaced global operator new (every replaceable form: plain, array,
-// over-aligned, nothrow) that counts only while a thread-local switch is on
-// (so Catch2 and the loader are not counted). A decision on the common path
-// must not allocate once the Response's buffers have grown, and neither may
-// a guarded call once the thread's buffers have.
+// Counts heap allocations made by Authorize on the agent workloads, with the
+// counting operator new of tests/counting_allocator.h. A decision on the
+// common path must not allocate once the Response's buffers have grown, and
+// neither may a guarded call once the thread's buffers have.
 
 #include <catch2/catch.hpp>
 
@@ -22,71 +20,7 @@
 #include "arbiter/arbiter.h"
 #include "tools/workload.h"
 
-namespace {
-thread_local bool counting = false;
-thread_local size_t allocations = 0;
-}  // namespace
-
-namespace {
-void* Counted(std::size_t n) {
-  if (counting) ++allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* CountedAligned(std::size_t n, std::align_val_t al) {
-  if (counting) ++allocations;
-  const std::size_t a = static_cast<std::size_t>(al);
-  // aligned_alloc wants a size that is a multiple of the alignment.
-  return std::aligned_alloc(a, (n == 0 ? a : (n + a - 1) / a * a));
-}
-}  // namespace
-
-void* operator new(std::size_t n) {
-  if (void* p = Counted(n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-  if (void* p = Counted(n)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-  if (void* p = CountedAligned(n, a)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t n, std::align_val_t a) {
-  if (void* p = CountedAligned(n, a)) return p;
-  throw std::bad_alloc();
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return Counted(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return Counted(n); }
-void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-  return CountedAligned(n, a);
-}
-void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-  return CountedAligned(n, a);
-}
-// GCC 12 takes std::free here for a mismatch with operator new, not
-// knowing that the replaced operator new above allocates with malloc.
-// Every form above allocates with malloc or aligned_alloc, so every delete
-// is std::free.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-#pragma GCC diagnostic pop
+#include "tests/counting_allocator.h"
 
 namespace arbiter {
 namespace {
