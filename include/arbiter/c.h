@@ -66,6 +66,7 @@
 #define ARBITER_C_H_
 
 #include <stddef.h>
+#include <stdint.h>
 
 #if defined(_WIN32)
 #define ARBITER_C_EXPORT
@@ -84,6 +85,12 @@ typedef struct arbiter_request_t arbiter_request_t;
 typedef struct arbiter_response_t arbiter_response_t;
 typedef struct arbiter_engine_t arbiter_engine_t;
 typedef struct arbiter_validation_t arbiter_validation_t;
+typedef struct arbiter_credentials_t arbiter_credentials_t;
+typedef struct arbiter_log_sink_t arbiter_log_sink_t;
+typedef struct arbiter_task_t arbiter_task_t;
+typedef struct arbiter_delegation_t arbiter_delegation_t;
+typedef struct arbiter_guard_t arbiter_guard_t;
+typedef struct arbiter_guard_response_t arbiter_guard_response_t;
 
 /* Decisions, as arbiter_authorize and arbiter_response_decision return
  * them. ARBITER_ERROR: an argument was NULL (nothing was decided). */
@@ -228,6 +235,109 @@ ARBITER_C_EXPORT int arbiter_engine_set_entities(
 ARBITER_C_EXPORT int arbiter_engine_authorize(const arbiter_engine_t* engine,
                                               const arbiter_request_t* request,
                                               arbiter_response_t* response);
+
+/* ---- Agent guard (arbiter/guard.h) --------------------------------------
+ * Every tool call an agent makes, checked at that moment: the credential the
+ * call presents (issued per task, revoked when the task ends), the task's
+ * record and the delegation chain in the context, every principal of the
+ * chain decided, and one JSON line per call in the decision log. Entity
+ * references here are Cedar text, e.g. `Agent::"worker-1"`. */
+
+/* A credential registry on the system clock. */
+ARBITER_C_EXPORT arbiter_credentials_t* arbiter_credentials_create(void);
+ARBITER_C_EXPORT void arbiter_credentials_destroy(arbiter_credentials_t* creds);
+/* Issues a credential for `task_id`, usable only by `agent`, for the
+ * `num_actions` actions or action groups given, for `ttl_ms` milliseconds.
+ * Returns its id (32 hex digits, malloc'd: free with arbiter_free), or NULL
+ * and *errptr (an empty task id, no actions, a ttl not positive, an entity
+ * reference that does not parse). */
+ARBITER_C_EXPORT char* arbiter_credentials_issue(
+    arbiter_credentials_t* creds, const char* task_id, const char* agent,
+    const char* const* actions, size_t num_actions, int64_t ttl_ms,
+    char** errptr);
+/* Revokes one credential: 0, or ARBITER_ERROR for an unknown id. */
+ARBITER_C_EXPORT int arbiter_credentials_revoke(arbiter_credentials_t* creds,
+                                                const char* credential_id);
+/* Ends a task: revokes every credential issued for it, at once. Returns how
+ * many were revoked. */
+ARBITER_C_EXPORT size_t arbiter_credentials_end_task(arbiter_credentials_t* creds,
+                                                     const char* task_id);
+
+/* A decision log appending JSON Lines to `path` (created with mode 0600, or
+ * appended to) from a background thread. queue_capacity 0: the default
+ * (8192 records); when the queue is full a record is dropped and counted,
+ * never waited for. */
+ARBITER_C_EXPORT arbiter_log_sink_t* arbiter_jsonl_sink_open(
+    const char* path, size_t queue_capacity, char** errptr);
+/* Waits until every record logged before the call is written. */
+ARBITER_C_EXPORT void arbiter_log_sink_flush(arbiter_log_sink_t* sink);
+/* Records written to the file, and records dropped (queue full). */
+ARBITER_C_EXPORT uint64_t arbiter_log_sink_written(const arbiter_log_sink_t* sink);
+ARBITER_C_EXPORT uint64_t arbiter_log_sink_dropped(const arbiter_log_sink_t* sink);
+/* Releases the handle; the file is closed (after writing every queued
+ * record) once no guard uses the sink either. */
+ARBITER_C_EXPORT void arbiter_log_sink_destroy(arbiter_log_sink_t* sink);
+
+/* A task: its record (id, objective, sensitivity ceiling, approval state,
+ * chain of allowed actions) is `context.task` in every guarded call made
+ * with it. `approval` may be NULL ("none"). */
+ARBITER_C_EXPORT arbiter_task_t* arbiter_task_create(const char* id,
+                                                     const char* objective,
+                                                     int64_t sensitivity,
+                                                     const char* approval);
+ARBITER_C_EXPORT void arbiter_task_destroy(arbiter_task_t* task);
+ARBITER_C_EXPORT void arbiter_task_set_approval(arbiter_task_t* task,
+                                                const char* approval);
+/* Calls allowed in the task so far. */
+ARBITER_C_EXPORT uint64_t arbiter_task_call_count(const arbiter_task_t* task);
+
+/* The chain of principals a call's principal acts for, origin first (e.g.
+ * the user, then the orchestrating agent). */
+ARBITER_C_EXPORT arbiter_delegation_t* arbiter_delegation_create(
+    const char* const* principals, size_t num_principals, char** errptr);
+ARBITER_C_EXPORT void arbiter_delegation_destroy(arbiter_delegation_t* chain);
+
+/* A guard over `engine`, with an optional credential registry and an
+ * optional log sink (each may be NULL: no check, no log). The guard shares
+ * all three. */
+ARBITER_C_EXPORT arbiter_guard_t* arbiter_guard_create(
+    const arbiter_engine_t* engine, const arbiter_credentials_t* creds,
+    const arbiter_log_sink_t* sink);
+ARBITER_C_EXPORT void arbiter_guard_destroy(arbiter_guard_t* guard);
+
+ARBITER_C_EXPORT arbiter_guard_response_t* arbiter_guard_response_create(void);
+ARBITER_C_EXPORT void arbiter_guard_response_destroy(
+    arbiter_guard_response_t* response);
+
+/* Checks one tool call. `task`, `delegation` and `credential_id` may each be
+ * NULL (none). An allowed call is appended to the task's chain. Returns
+ * ARBITER_ALLOW, ARBITER_DENY, or ARBITER_ERROR (nothing decided) for a
+ * NULL guard, request or response. Thread-safe on one guard; a response is
+ * one thread's at a time. */
+ARBITER_C_EXPORT int arbiter_guard_authorize(
+    const arbiter_guard_t* guard, const arbiter_request_t* request,
+    arbiter_task_t* task, const arbiter_delegation_t* delegation,
+    const char* credential_id, arbiter_guard_response_t* response);
+
+ARBITER_C_EXPORT int arbiter_guard_response_decision(
+    const arbiter_guard_response_t* response);
+/* "" when allowed; else why: "credential expired" (or another credential
+ * check's name), "no policy permits", "forbidden by policy", "not allowed
+ * for delegating principal `User::\"bob\"` (hop 0)", "unclassified tool".
+ * Valid until the next call with `response`. */
+ARBITER_C_EXPORT const char* arbiter_guard_response_deny_reason(
+    const arbiter_guard_response_t* response);
+/* "none", "credential", "policy", "delegation" or "unclassified". */
+ARBITER_C_EXPORT const char* arbiter_guard_response_deny_kind(
+    const arbiter_guard_response_t* response);
+/* The decision's id, as the log record's `id` field. Valid until the next
+ * call with `response`. */
+ARBITER_C_EXPORT const char* arbiter_guard_response_id(
+    const arbiter_guard_response_t* response);
+/* The core answer (reasons and errors), read with the arbiter_response_*
+ * accessors; owned by `response` and valid as long as it. */
+ARBITER_C_EXPORT const arbiter_response_t* arbiter_guard_response_core(
+    const arbiter_guard_response_t* response);
 
 #ifdef __cplusplus
 } /* extern "C" */

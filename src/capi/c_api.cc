@@ -28,94 +28,16 @@
 #include "arbiter/policy_set.h"
 #include "arbiter/schema.h"
 #include "arbiter/validator.h"
+#include "src/capi/handles.h"
 
 #ifndef ARBITER_VERSION_STRING
 #error "the build defines ARBITER_VERSION_STRING (CMakeLists.txt)"
 #endif
 
-struct arbiter_policy_set_t {
-  std::shared_ptr<const arbiter::PolicySet> set;
-};
-struct arbiter_schema_t {
-  std::shared_ptr<const arbiter::Schema> schema;
-};
-struct arbiter_entities_t {
-  std::shared_ptr<const arbiter::Entities> entities;
-};
-struct arbiter_request_t {
-  arbiter::Request request;
-};
-struct arbiter_response_t {
-  arbiter::Response response;
-};
-struct arbiter_engine_t {
-  explicit arbiter_engine_t(std::shared_ptr<const arbiter::PolicySet> p,
-                            std::shared_ptr<const arbiter::Entities> e)
-      : engine(std::move(p), std::move(e)) {}
-  arbiter::Engine engine;
-};
-struct arbiter_validation_t {
-  arbiter::ValidationResult result;
-  // ValidationIssue::ToString of each error and warning, made once so that
-  // the accessors can return pointers that stay valid.
-  std::vector<std::string> error_text, warning_text;
-};
-
-namespace {
-
-// Stores `message` in *errptr as C's malloc'd string (see c.h).
-void SetError(char** errptr, std::string_view message) {
-  if (errptr == nullptr) return;
-  std::free(*errptr);
-  char* copy = static_cast<char*>(std::malloc(message.size() + 1));
-  if (copy != nullptr) {
-    std::memcpy(copy, message.data(), message.size());
-    copy[message.size()] = '\0';
-  }
-  // Out of memory for the message itself: *errptr stays NULL and the
-  // caller still sees the NULL result.
-  *errptr = copy;
-}
-// Status messages are Abseil's own string_view type on Debian 12.
-void SetError(char** errptr, const absl::Status& status) {
-  SetError(errptr, std::string_view(status.message().data(),
-                                    status.message().size()));
-}
-
-// Runs `make` (which returns a handle or stores an error and returns
-// nullptr), turning an escaping exception into an error: the C++ calls do
-// not throw on bad input, but allocation can fail anywhere.
-template <typename F>
-auto Guarded(char** errptr, F&& make) -> decltype(make()) {
-  try {
-    return make();
-  } catch (const std::bad_alloc&) {
-    SetError(errptr, "out of memory");
-  } catch (const std::exception& e) {
-    SetError(errptr, std::string("internal error: ") + e.what());
-  } catch (...) {
-    SetError(errptr, "internal error");
-  }
-  return nullptr;
-}
-
-// The text a C caller passed: NULL is accepted only with length 0.
-bool TextArg(const char* data, size_t len, const char* what, char** errptr,
-             std::string_view* out) {
-  if (data == nullptr && len != 0) {
-    SetError(errptr, std::string(what) + ": NULL text with a nonzero length");
-    return false;
-  }
-  *out = data == nullptr ? std::string_view() : std::string_view(data, len);
-  return true;
-}
-
-const char* Out(std::string_view s, size_t* len) {
-  if (len != nullptr) *len = s.size();
-  return s.data();
-}
-
-}  // namespace
+using arbiter::capi::Guarded;
+using arbiter::capi::Out;
+using arbiter::capi::SetError;
+using arbiter::capi::TextArg;
 
 extern "C" {
 
@@ -321,7 +243,7 @@ int arbiter_authorize(const arbiter_policy_set_t* policies,
       response == nullptr) {
     return ARBITER_ERROR;
   }
-  arbiter::Response& r = response->response;
+  arbiter::Response& r = *response->response;
   // The reasons point into the policy set: keep it alive as long as they
   // are readable. Compared first so that deciding on the same set again
   // does not touch the reference count.
@@ -341,40 +263,40 @@ int arbiter_authorize(const arbiter_policy_set_t* policies,
 
 int arbiter_response_decision(const arbiter_response_t* response) {
   return response == nullptr ? ARBITER_DENY
-                             : DecisionCode(response->response.decision);
+                             : DecisionCode(response->response->decision);
 }
 
 size_t arbiter_response_reason_count(const arbiter_response_t* response) {
-  return response == nullptr ? 0 : response->response.reasons.size();
+  return response == nullptr ? 0 : response->response->reasons.size();
 }
 
 const char* arbiter_response_reason(const arbiter_response_t* response,
                                     size_t i, size_t* len) {
-  if (response == nullptr || i >= response->response.reasons.size()) {
+  if (response == nullptr || i >= response->response->reasons.size()) {
     return nullptr;
   }
   // A view of a policy id (a std::string in the policy set): NUL-terminated.
-  return Out(response->response.reasons[i], len);
+  return Out(response->response->reasons[i], len);
 }
 
 size_t arbiter_response_error_count(const arbiter_response_t* response) {
-  return response == nullptr ? 0 : response->response.errors.size();
+  return response == nullptr ? 0 : response->response->errors.size();
 }
 
 const char* arbiter_response_error_policy(const arbiter_response_t* response,
                                           size_t i, size_t* len) {
-  if (response == nullptr || i >= response->response.errors.size()) {
+  if (response == nullptr || i >= response->response->errors.size()) {
     return nullptr;
   }
-  return Out(response->response.errors[i].policy_id, len);
+  return Out(response->response->errors[i].policy_id, len);
 }
 
 const char* arbiter_response_error_message(const arbiter_response_t* response,
                                            size_t i, size_t* len) {
-  if (response == nullptr || i >= response->response.errors.size()) {
+  if (response == nullptr || i >= response->response->errors.size()) {
     return nullptr;
   }
-  const std::string& m = response->response.errors[i].message;
+  const std::string& m = response->response->errors[i].message;
   if (len != nullptr) *len = m.size();
   return m.c_str();
 }
@@ -385,7 +307,8 @@ arbiter_engine_t* arbiter_engine_create(const arbiter_policy_set_t* policies,
                                         const arbiter_entities_t* entities) {
   if (policies == nullptr || entities == nullptr) return nullptr;
   try {
-    return new arbiter_engine_t(policies->set, entities->entities);
+    return new arbiter_engine_t{std::make_shared<arbiter::Engine>(
+        policies->set, entities->entities)};
   } catch (...) {
     return nullptr;
   }
@@ -397,7 +320,7 @@ int arbiter_engine_set_policies(arbiter_engine_t* engine,
                                 const arbiter_policy_set_t* policies) {
   if (engine == nullptr || policies == nullptr) return ARBITER_ERROR;
   try {
-    engine->engine.SetPolicies(policies->set);
+    engine->engine->SetPolicies(policies->set);
   } catch (...) {
     return ARBITER_ERROR;  // the snapshot could not be made: nothing changed
   }
@@ -408,7 +331,7 @@ int arbiter_engine_set_entities(arbiter_engine_t* engine,
                                 const arbiter_entities_t* entities) {
   if (engine == nullptr || entities == nullptr) return ARBITER_ERROR;
   try {
-    engine->engine.SetEntities(entities->entities);
+    engine->engine->SetEntities(entities->entities);
   } catch (...) {
     return ARBITER_ERROR;
   }
@@ -423,12 +346,12 @@ int arbiter_engine_authorize(const arbiter_engine_t* engine,
   }
   // Engine::Authorize keeps the snapshot alive in the response itself.
   try {
-    engine->engine.Authorize(request->request, &response->response);
+    engine->engine->Authorize(request->request, response->response);
   } catch (...) {
-    response->response.Clear();
+    response->response->Clear();
     return ARBITER_ERROR;
   }
-  return DecisionCode(response->response.decision);
+  return DecisionCode(response->response->decision);
 }
 
 }  // extern "C"

@@ -5,9 +5,13 @@
  * header is C and that the library needs nothing C++ from its user.
  * Exits non-zero, naming each failed check, on any failure. */
 
+/* mkstemp, close */
+#define _POSIX_C_SOURCE 200809L
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arbiter/c.h"
 
@@ -336,11 +340,168 @@ static void TestEngine(void) {
   arbiter_free(NULL);
 }
 
+/* Counts the lines of a file that contain `needle` (all lines: ""). */
+static int CountLines(const char* path, const char* needle) {
+  FILE* f = fopen(path, "r");
+  if (f == NULL) return -1;
+  char line[8192];
+  int n = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strstr(line, needle) != NULL) ++n;
+  }
+  fclose(f);
+  return n;
+}
+
+static void TestGuard(void) {
+  char* err = NULL;
+  const char policies[] =
+      "permit (principal == Agent::\"w\", action == Action::\"read\", resource)\n"
+      "  when { context.task.approval == \"approved\" };\n"
+      "permit (principal == User::\"alice\", action == Action::\"read\", resource);\n";
+  arbiter_policy_set_t* set =
+      arbiter_policy_set_parse(policies, strlen(policies), NULL, &err);
+  arbiter_entities_t* entities = arbiter_entities_parse_json("[]", 2, NULL, &err);
+  arbiter_engine_t* engine = arbiter_engine_create(set, entities);
+  arbiter_credentials_t* creds = arbiter_credentials_create();
+  CHECK(err == NULL && engine != NULL && creds != NULL);
+
+  const char* read_action[] = {"Action::\"read\""};
+  char* cred = arbiter_credentials_issue(creds, "t1", "Agent::\"w\"", read_action,
+                                         1, 60000, &err);
+  CHECK(cred != NULL && err == NULL && strlen(cred) == 32);
+  /* Refused specs, each with its reason. */
+  CHECK(arbiter_credentials_issue(creds, "t1", "Agent::w", read_action, 1, 60000,
+                                  &err) == NULL);
+  CHECK(Contains(err, "issue: agent"));
+  CHECK(arbiter_credentials_issue(creds, "t1", "Agent::\"w\"", read_action, 1, 0,
+                                  &err) == NULL);
+  CHECK(err != NULL);
+  CHECK(arbiter_credentials_issue(creds, "t1", "Agent::\"w\"", NULL, 0, 1000,
+                                  &err) == NULL);
+  CHECK(err != NULL);
+  arbiter_free(err);
+  err = NULL;
+
+  char path[] = "/tmp/arbiter_c_api_test_XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  close(fd);
+  arbiter_log_sink_t* sink = arbiter_jsonl_sink_open(path, 0, &err);
+  CHECK(sink != NULL && err == NULL);
+  CHECK(arbiter_jsonl_sink_open("/nonexistent-dir/x.jsonl", 0, &err) == NULL);
+  CHECK(err != NULL);
+  arbiter_free(err);
+  err = NULL;
+
+  arbiter_guard_t* guard = arbiter_guard_create(engine, creds, sink);
+  CHECK(guard != NULL);
+  CHECK(arbiter_guard_create(NULL, creds, sink) == NULL);
+  /* The guard shares what it was made from. */
+  arbiter_engine_destroy(engine);
+  arbiter_policy_set_destroy(set);
+  arbiter_entities_destroy(entities);
+
+  arbiter_task_t* task = arbiter_task_create("t1", "triage", 1, NULL);
+  arbiter_request_t* read = Request(
+      "{\"principal\": \"Agent::\\\"w\\\"\", \"action\": \"Action::\\\"read\\\"\","
+      " \"resource\": \"Doc::\\\"d\\\"\"}", NULL);
+  arbiter_guard_response_t* response = arbiter_guard_response_create();
+  CHECK(read != NULL && task != NULL && response != NULL);
+
+  /* Not approved yet: the policy does not permit. */
+  CHECK(arbiter_guard_authorize(guard, read, task, NULL, cred, response) ==
+        ARBITER_DENY);
+  CHECK(strcmp(arbiter_guard_response_deny_kind(response), "policy") == 0);
+  CHECK(strcmp(arbiter_guard_response_deny_reason(response), "no policy permits") == 0);
+  CHECK(arbiter_task_call_count(task) == 0);
+
+  arbiter_task_set_approval(task, "approved");
+  CHECK(arbiter_guard_authorize(guard, read, task, NULL, cred, response) ==
+        ARBITER_ALLOW);
+  CHECK(arbiter_guard_response_decision(response) == ARBITER_ALLOW);
+  CHECK(strcmp(arbiter_guard_response_deny_reason(response), "") == 0);
+  CHECK(strcmp(arbiter_guard_response_deny_kind(response), "none") == 0);
+  const arbiter_response_t* core = arbiter_guard_response_core(response);
+  CHECK(arbiter_response_reason_count(core) == 1);
+  CHECK(strcmp(arbiter_response_reason(core, 0, NULL), "policy0") == 0);
+  CHECK(strlen(arbiter_guard_response_id(response)) > 0);
+  CHECK(arbiter_task_call_count(task) == 1);
+
+  /* Credentials: none, unknown, and revoked with the task. */
+  CHECK(arbiter_guard_authorize(guard, read, task, NULL, NULL, response) ==
+        ARBITER_DENY);
+  CHECK(strcmp(arbiter_guard_response_deny_kind(response), "credential") == 0);
+  CHECK(strcmp(arbiter_guard_response_deny_reason(response), "credential missing") == 0);
+  CHECK(arbiter_response_reason_count(arbiter_guard_response_core(response)) == 0);
+  CHECK(arbiter_guard_authorize(guard, read, task, NULL,
+                                "0123456789abcdef0123456789abcdef", response) ==
+        ARBITER_DENY);
+  CHECK(strcmp(arbiter_guard_response_deny_reason(response), "credential unknown") == 0);
+
+  /* Delegation: allowed for alice, not for bob. */
+  const char* alice[] = {"User::\"alice\""};
+  const char* bob[] = {"User::\"bob\""};
+  arbiter_delegation_t* for_alice = arbiter_delegation_create(alice, 1, &err);
+  arbiter_delegation_t* for_bob = arbiter_delegation_create(bob, 1, &err);
+  CHECK(for_alice != NULL && for_bob != NULL && err == NULL);
+  CHECK(arbiter_guard_authorize(guard, read, task, for_alice, cred, response) ==
+        ARBITER_ALLOW);
+  CHECK(arbiter_guard_authorize(guard, read, task, for_bob, cred, response) ==
+        ARBITER_DENY);
+  CHECK(strcmp(arbiter_guard_response_deny_kind(response), "delegation") == 0);
+  CHECK(Contains(arbiter_guard_response_deny_reason(response), "User::\"bob\""));
+  CHECK(arbiter_delegation_create(alice, 0, &err) == NULL && err != NULL);
+  const char* bad[] = {"User::bob"};
+  CHECK(arbiter_delegation_create(bad, 1, &err) == NULL);
+  CHECK(Contains(err, "delegation: principal 0"));
+  arbiter_free(err);
+  err = NULL;
+
+  /* Ending the task revokes its credential. */
+  CHECK(arbiter_credentials_end_task(creds, "t1") == 1);
+  CHECK(arbiter_guard_authorize(guard, read, task, NULL, cred, response) ==
+        ARBITER_DENY);
+  CHECK(strcmp(arbiter_guard_response_deny_reason(response), "credential revoked") == 0);
+  CHECK(arbiter_credentials_revoke(creds, "ffffffffffffffffffffffffffffffff") ==
+        ARBITER_ERROR);
+  CHECK(arbiter_guard_authorize(NULL, read, task, NULL, cred, response) ==
+        ARBITER_ERROR);
+
+  /* Every guarded call above is one line of the log, allowed or denied
+   * (seven; the NULL guard decided nothing), and the five that presented
+   * the credential name it. */
+  arbiter_log_sink_flush(sink);
+  CHECK(arbiter_log_sink_written(sink) == 7);
+  CHECK(arbiter_log_sink_dropped(sink) == 0);
+  CHECK(CountLines(path, "") == 7);
+  CHECK(CountLines(path, "\"decision\":\"allow\"") == 2);
+  CHECK(CountLines(path, cred) == 5);
+
+  arbiter_free(cred);
+  arbiter_delegation_destroy(for_alice);
+  arbiter_delegation_destroy(for_bob);
+  arbiter_guard_response_destroy(response);
+  arbiter_request_destroy(read);
+  arbiter_task_destroy(task);
+  arbiter_credentials_destroy(creds);
+  arbiter_log_sink_destroy(sink);
+  arbiter_guard_destroy(guard); /* closes the log */
+  arbiter_guard_destroy(NULL);
+  arbiter_log_sink_destroy(NULL);
+  arbiter_task_destroy(NULL);
+  arbiter_delegation_destroy(NULL);
+  arbiter_credentials_destroy(NULL);
+  arbiter_guard_response_destroy(NULL);
+  remove(path);
+}
+
 int main(void) {
   TestParsing();
   TestAuthorize();
   TestSchema();
   TestEngine();
+  TestGuard();
   if (failures != 0) {
     fprintf(stderr, "c_api_test: %d check(s) failed\n", failures);
     return 1;
