@@ -54,6 +54,7 @@ struct arbiter_guard_response_t {
 };
 
 using arbiter::capi::Guarded;
+using arbiter::capi::MakeHandle;
 using arbiter::capi::SetError;
 
 namespace {
@@ -225,11 +226,7 @@ arbiter_delegation_t* arbiter_delegation_create(const char* const* principals,
       chain.push_back(uid);
     }
     absl::StatusOr<arbiter::Delegation> d = arbiter::Delegation::Of(std::move(chain));
-    if (!d.ok()) {
-      SetError(errptr, d.status());
-      return nullptr;
-    }
-    return new arbiter_delegation_t{*std::move(d)};
+    return MakeHandle<arbiter_delegation_t>(std::move(d), errptr);
   });
 }
 

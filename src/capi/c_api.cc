@@ -35,6 +35,7 @@
 #endif
 
 using arbiter::capi::Guarded;
+using arbiter::capi::MakeHandle;
 using arbiter::capi::Out;
 using arbiter::capi::SetError;
 using arbiter::capi::TextArg;
@@ -57,11 +58,7 @@ arbiter_policy_set_t* arbiter_policy_set_parse(const char* text,
     arbiter::ParseOptions options;
     if (file_name != nullptr) options.file_name = file_name;
     auto set = arbiter::PolicySet::Parse(source, options);
-    if (!set.ok()) {
-      SetError(errptr, set.status());
-      return nullptr;
-    }
-    return new arbiter_policy_set_t{*std::move(set)};
+    return MakeHandle<arbiter_policy_set_t>(std::move(set), errptr);
   });
 }
 
@@ -92,11 +89,7 @@ arbiter_schema_t* ParseSchema(const char* text, size_t len,
     if (file_name != nullptr) options.file_name = file_name;
     auto schema = json ? arbiter::Schema::FromJson(source, options)
                        : arbiter::Schema::Parse(source, options);
-    if (!schema.ok()) {
-      SetError(errptr, schema.status());
-      return nullptr;
-    }
-    return new arbiter_schema_t{*std::move(schema)};
+    return MakeHandle<arbiter_schema_t>(std::move(schema), errptr);
   });
 }
 
@@ -183,11 +176,7 @@ arbiter_entities_t* arbiter_entities_parse_json(const char* json,
     auto entities = schema != nullptr
                         ? arbiter::EntitiesFromJson(source, *schema->schema)
                         : arbiter::Entities::FromJson(source);
-    if (!entities.ok()) {
-      SetError(errptr, entities.status());
-      return nullptr;
-    }
-    return new arbiter_entities_t{*std::move(entities)};
+    return MakeHandle<arbiter_entities_t>(std::move(entities), errptr);
   });
 }
 
@@ -209,11 +198,7 @@ arbiter_request_t* arbiter_request_parse_json(const char* json,
     arbiter::RequestJsonOptions options;
     if (schema != nullptr) options.schema = schema->schema.get();
     auto request = arbiter::RequestFromJson(source, options);
-    if (!request.ok()) {
-      SetError(errptr, request.status());
-      return nullptr;
-    }
-    return new arbiter_request_t{*std::move(request)};
+    return MakeHandle<arbiter_request_t>(std::move(request), errptr);
   });
 }
 

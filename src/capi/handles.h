@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "arbiter/authorizer.h"
 #include "arbiter/c.h"
 #include "arbiter/engine.h"
@@ -112,6 +113,17 @@ inline bool TextArg(const char* data, size_t len, const char* what, char** errpt
 inline const char* Out(std::string_view s, size_t* len) {
   if (len != nullptr) *len = s.size();
   return s.data();
+}
+
+// The handle holding a parse's result, or nullptr with the parse's error
+// stored in *errptr.
+template <typename Handle, typename T>
+Handle* MakeHandle(absl::StatusOr<T> result, char** errptr) {
+  if (!result.ok()) {
+    SetError(errptr, result.status());
+    return nullptr;
+  }
+  return new Handle{*std::move(result)};
 }
 
 }  // namespace arbiter::capi
