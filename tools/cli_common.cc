@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "arbiter/entities.h"
+#include "tools/workload.h"
 
 namespace arbiter::cli {
 
@@ -29,20 +30,15 @@ absl::StatusOr<std::shared_ptr<const Schema>> LoadSchema(const std::string& path
 }
 
 absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j,
-                                        const Schema* schema, bool validate) {
-  if (!j.is_object()) {
-    return absl::InvalidArgumentError("request: expected a JSON object");
-  }
-  // Test files put the expected answer beside the request; only the
-  // request's own members go to the library's (strict) reader.
-  nlohmann::json request = nlohmann::json::object();
-  for (const char* key : {"principal", "action", "resource", "context"}) {
-    if (auto it = j.find(key); it != j.end()) request[key] = *it;
-  }
+                                        const Schema* schema, bool validate,
+                                        bool test_file) {
   RequestJsonOptions options;
   options.schema = schema;
   options.validate = validate;
-  return arbiter::RequestFromJson(request.dump(), options);
+  if (!test_file || !j.is_object()) {
+    return arbiter::RequestFromJson(j.dump(), options);
+  }
+  return arbiter::RequestFromJson(workload::RequestMembers(j).dump(), options);
 }
 
 }  // namespace arbiter::cli

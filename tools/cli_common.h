@@ -23,10 +23,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 // each entity as `{"type": …, "id": …}` (or `__entity`-wrapped, or a Cedar
 // `T::"id"` string). A missing context is an empty record. With a schema the
 // context is read by the action's context type, and with `validate` the
-// request is checked against the schema.
+// request is checked against the schema. Any other member is an error
+// (arbiter::RequestFromJson), unless `test_file`: a test file's request
+// carries its expected answer beside it.
 absl::StatusOr<Request> RequestFromJson(const nlohmann::json& j,
                                         const Schema* schema = nullptr,
-                                        bool validate = false);
+                                        bool validate = false,
+                                        bool test_file = false);
 
 // Reads a schema file: JSON format when the name ends in `.json`, else the
 // `.cedarschema` format.

@@ -120,7 +120,8 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
     std::set<std::string> expected_reasons = StringSet(req.value("reason", nlohmann::json::array()));
     std::set<std::string> expected_errors = StringSet(req.value("errors", nlohmann::json::array()));
     absl::StatusOr<Request> r =
-        RequestFromJson(req, schema.get(), req.value("validateRequest", false));
+        RequestFromJson(req, schema.get(), req.value("validateRequest", false),
+                        /*test_file=*/true);
     if (!r.ok()) {
       std::printf("FAIL %s: %s: expected %s reasons=%s errors=%s, got request error: %s\n",
                   file.c_str(), desc.c_str(), expected_decision.c_str(),

@@ -48,13 +48,19 @@ inline absl::StatusOr<std::string> Slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
-inline absl::StatusOr<Request> ParseWorkloadRequest(const nlohmann::json& j) {
-  // requests.json puts the expected answer beside each request.
+// The request members of a test file's or requests.json's entry, which
+// carries its expected answer beside them.
+inline nlohmann::json RequestMembers(const nlohmann::json& j) {
   nlohmann::json request = nlohmann::json::object();
   for (const char* key : {"principal", "action", "resource", "context"}) {
     if (auto it = j.find(key); it != j.end()) request[key] = *it;
   }
-  return RequestFromJson(request.dump());
+  return request;
+}
+
+inline absl::StatusOr<Request> ParseWorkloadRequest(const nlohmann::json& j) {
+  if (!j.is_object()) return absl::InvalidArgumentError("request: expected an object");
+  return RequestFromJson(RequestMembers(j).dump());
 }
 
 // Loads `dir` (policies.cedar, entities.json, requests.json).
