@@ -46,6 +46,9 @@
  *     ARBITER_ERROR.
  *   - No C++ exception crosses this API; running out of memory is reported
  *     through errptr where there is one.
+ *   - Parsing uses the C++ API's default limits (README, "Limits"). Entity
+ *     types, ids and attribute names are interned process-wide for good, so
+ *     memory grows with the distinct ids ever parsed, requests' included.
  *
  * Thread-safety
  *   Policy sets, schemas, entity stores, requests and validation results
