@@ -1,9 +1,11 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The C API against the agents-N workloads' expected answers (computed by
-// the reference Cedar): every request is read with the schema and decided
-// through arbiter_request_parse_json and arbiter_authorize, and its
-// decision, reasons and erroring policies must be the expected ones. Only
+// the reference Cedar): every request is read with the schema through
+// arbiter_request_parse_json, and built again with the request builder
+// (tests/capi/build_request.h), and both are decided with
+// arbiter_authorize: the decision, reasons and erroring policies of each
+// must be the expected ones. Only
 // include/arbiter/c.h is used, linked from libarbiter_c.so. Exits 77
 // (skipped) when the workloads are absent.
 
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "arbiter/c.h"
+#include "tests/capi/build_request.h"
 #include "tests/counting_allocator.h"
 
 namespace {
@@ -53,6 +56,7 @@ int CheckWorkload(const std::filesystem::path& dir) {
   const nlohmann::json requests =
       nlohmann::json::parse(Slurp(dir / "requests.json"));
   arbiter_response_t* response = arbiter_response_create();
+  arbiter_request_builder_t* builder = arbiter_request_builder_create();
   std::vector<arbiter_request_t*> parsed;
   int mismatches = 0;
   size_t n = 0;
@@ -72,30 +76,43 @@ int CheckWorkload(const std::filesystem::path& dir) {
       ++mismatches;
       continue;
     }
-    const int decision = arbiter_authorize(policies, entities, r, response);
-    std::vector<std::string> reasons, errors;
-    for (size_t i = 0; i < arbiter_response_reason_count(response); ++i) {
-      reasons.emplace_back(arbiter_response_reason(response, i, nullptr));
+    arbiter_test::BuildRequest(builder, expected);
+    arbiter_request_t* built = arbiter_request_builder_build(builder, schema, &err);
+    if (built == nullptr) {
+      std::fprintf(stderr, "%s: request %zu: builder: %s\n", dir.c_str(), n, err);
+      arbiter_free(err);
+      err = nullptr;
+      ++mismatches;
     }
-    for (size_t i = 0; i < arbiter_response_error_count(response); ++i) {
-      errors.emplace_back(arbiter_response_error_policy(response, i, nullptr));
-    }
-    // Expected ids come as sets (any order); ours are in policy order.
-    std::vector<std::string> want_errors;
-    for (const nlohmann::json& e : expected.at("errors")) {
-      want_errors.push_back(e.get<std::string>());
-    }
-    const int want = expected.at("decision") == "allow" ? ARBITER_ALLOW : ARBITER_DENY;
-    if (decision != want ||
-        Sorted(reasons) !=
-            Sorted(expected.at("reason").get<std::vector<std::string>>()) ||
-        Sorted(errors) != Sorted(want_errors)) {
-      if (++mismatches <= 10) {
-        std::fprintf(stderr, "%s: request %zu: got %s, reasons %zu, errors %zu\n",
-                     dir.c_str(), n, decision == ARBITER_ALLOW ? "allow" : "deny",
-                     reasons.size(), errors.size());
+    for (arbiter_request_t* form : {r, built}) {
+      if (form == nullptr) continue;
+      const int decision = arbiter_authorize(policies, entities, form, response);
+      std::vector<std::string> reasons, errors;
+      for (size_t i = 0; i < arbiter_response_reason_count(response); ++i) {
+        reasons.emplace_back(arbiter_response_reason(response, i, nullptr));
+      }
+      for (size_t i = 0; i < arbiter_response_error_count(response); ++i) {
+        errors.emplace_back(arbiter_response_error_policy(response, i, nullptr));
+      }
+      // Expected ids come as sets (any order); ours are in policy order.
+      std::vector<std::string> want_errors;
+      for (const nlohmann::json& e : expected.at("errors")) {
+        want_errors.push_back(e.get<std::string>());
+      }
+      const int want = expected.at("decision") == "allow" ? ARBITER_ALLOW : ARBITER_DENY;
+      if (decision != want ||
+          Sorted(reasons) !=
+              Sorted(expected.at("reason").get<std::vector<std::string>>()) ||
+          Sorted(errors) != Sorted(want_errors)) {
+        if (++mismatches <= 10) {
+          std::fprintf(stderr, "%s: request %zu%s: got %s, reasons %zu, errors %zu\n",
+                       dir.c_str(), n, form == built ? " (built)" : "",
+                       decision == ARBITER_ALLOW ? "allow" : "deny",
+                       reasons.size(), errors.size());
+        }
       }
     }
+    arbiter_request_destroy(built);
     parsed.push_back(r);
   }
   // Second pass: the response's buffers have grown.
@@ -110,6 +127,7 @@ int CheckWorkload(const std::filesystem::path& dir) {
   }
   for (arbiter_request_t* r : parsed) arbiter_request_destroy(r);
   arbiter_response_destroy(response);
+  arbiter_request_builder_destroy(builder);
   arbiter_entities_destroy(entities);
   arbiter_policy_set_destroy(policies);
   arbiter_schema_destroy(schema);
