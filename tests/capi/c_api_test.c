@@ -496,8 +496,118 @@ static void TestGuard(void) {
   remove(path);
 }
 
+static void TestBuilder(void) {
+  char* err = NULL;
+  arbiter_policy_set_t* set =
+      arbiter_policy_set_parse(kPolicies, strlen(kPolicies), NULL, &err);
+  arbiter_entities_t* entities =
+      arbiter_entities_parse_json(kEntities, strlen(kEntities), NULL, &err);
+  arbiter_response_t* response = arbiter_response_create();
+  arbiter_request_builder_t* b = arbiter_request_builder_create();
+  CHECK(err == NULL && b != NULL);
+
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "alice", 5);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p2", 2);
+  arbiter_request_t* r = arbiter_request_builder_build(b, NULL, &err);
+  CHECK(r != NULL && err == NULL);
+  CHECK(arbiter_authorize(set, entities, r, response) == ARBITER_DENY);
+  CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy1") == 0);
+  arbiter_request_destroy(r);
+  /* The builder keeps what was set: change only the resource. Lengths are
+   * honoured ("p1x", 2). */
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p1x", 2);
+  r = arbiter_request_builder_build(b, NULL, &err);
+  CHECK(arbiter_authorize(set, entities, r, response) == ARBITER_ALLOW);
+  arbiter_request_destroy(r);
+
+  /* Every kind of context field, then a duplicate key. */
+  const char* tools[] = {"a", "b", "a"};
+  arbiter_request_builder_add_string(b, "s", 1, "text", 4);
+  arbiter_request_builder_add_long(b, "n", 1, -5);
+  arbiter_request_builder_add_bool(b, "ok", 2, 1);
+  arbiter_request_builder_add_entity(b, "who", 3, "User", 4, "bob", 3);
+  arbiter_request_builder_add_string_set(b, "tools", 5, tools, 3);
+  arbiter_request_builder_add_extension(b, "ip", 2, "ip", "10.0.0.1", 8);
+  arbiter_request_builder_add_json(b, "rec", 3, "{\"x\": [1, 2]}", 13);
+  r = arbiter_request_builder_build(b, NULL, &err);
+  CHECK(r != NULL && err == NULL);
+  arbiter_request_destroy(r);
+  arbiter_request_builder_add_long(b, "n", 1, 6);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "`n` is given twice"));
+
+  /* The first bad argument is what build reports; clear starts afresh. */
+  arbiter_request_builder_clear(b);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "missing `principal`"));
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "Us er", 5, "a", 1);
+  arbiter_request_builder_set_entity(b, 7, "User", 4, "a", 1);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "principal"));
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, 7, "User", 4, "a", 1);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "no entity slot 7"));
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_add_extension(b, "ip", 2, "ipx", "1", 1);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "no extension constructor `ipx`"));
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_add_extension(b, "ip", 2, "ip", "999.1.1.1", 9);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "context `ip`"));
+  arbiter_request_builder_clear(b);
+  const char* with_null[] = {"a", NULL};
+  arbiter_request_builder_add_string_set(b, "t", 1, with_null, 2);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "string 1 is NULL"));
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_add_json(b, "j", 1, "[1,", 3);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "context `j`"));
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_add_string(b, NULL, 3, "x", 1);
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "NULL text"));
+  CHECK(arbiter_request_builder_build(NULL, NULL, &err) == NULL);
+  arbiter_free(err);
+  err = NULL;
+
+  /* With a schema, the built request is validated: an ipaddr field must be
+   * an extension value, not a string. */
+  arbiter_schema_t* schema =
+      arbiter_schema_parse(kSchema, strlen(kSchema), NULL, &err);
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  arbiter_request_builder_add_string(b, "ip", 2, "10.0.0.1", 8);
+  CHECK(arbiter_request_builder_build(b, schema, &err) == NULL);
+  CHECK(Contains(err, "ip"));
+  arbiter_free(err);
+  err = NULL;
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  arbiter_request_builder_add_extension(b, "ip", 2, "ip", "10.0.0.1", 8);
+  r = arbiter_request_builder_build(b, schema, &err);
+  CHECK(r != NULL && err == NULL);
+  arbiter_request_destroy(r);
+
+  arbiter_schema_destroy(schema);
+  arbiter_request_builder_destroy(b);
+  arbiter_request_builder_destroy(NULL);
+  arbiter_request_builder_clear(NULL);
+  arbiter_response_destroy(response);
+  arbiter_entities_destroy(entities);
+  arbiter_policy_set_destroy(set);
+}
+
 int main(void) {
   TestParsing();
+  TestBuilder();
   TestAuthorize();
   TestSchema();
   TestEngine();
