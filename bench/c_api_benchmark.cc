@@ -8,6 +8,9 @@
 //   BM_CApiParseRequest/N   arbiter_request_parse_json per request: what a
 //                           binding pays when it builds each request anew
 //                           from JSON instead of keeping request handles
+//   BM_CApiBuildRequest/N   the same request through the request builder
+//                           (its fields walked from the parsed JSON, as a
+//                           binding walks its own values)
 // Only include/arbiter/c.h is used; requests.json is split with nlohmann.
 //
 //   build/bench/c_api_benchmark
@@ -26,6 +29,7 @@
 #include <vector>
 
 #include "arbiter/c.h"
+#include "tests/capi/build_request.h"
 
 namespace {
 
@@ -47,6 +51,7 @@ struct CWorkload {
   arbiter_policy_set_t* policies = nullptr;
   arbiter_entities_t* entities = nullptr;
   std::vector<std::string> request_json;
+  std::vector<nlohmann::json> request_doc;
   std::vector<arbiter_request_t*> requests;
 };
 
@@ -75,6 +80,7 @@ const CWorkload* Get(int n) {
       request[key] = r.at(key);
     }
     w->request_json.push_back(request.dump());
+    w->request_doc.push_back(request);
     const std::string& text = w->request_json.back();
     w->requests.push_back(
         arbiter_request_parse_json(text.data(), text.size(), nullptr, &err));
@@ -121,6 +127,25 @@ void BM_CApiParseRequest(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CApiParseRequest)->Arg(1000);
+
+void BM_CApiBuildRequest(benchmark::State& state) {
+  const CWorkload* w = Get(static_cast<int>(state.range(0)));
+  if (w == nullptr) {
+    state.SkipWithError("workload not found");
+    return;
+  }
+  arbiter_request_builder_t* builder = arbiter_request_builder_create();
+  size_t i = 0;
+  for (auto _ : state) {
+    arbiter_test::BuildRequest(builder, w->request_doc[i]);
+    arbiter_request_t* r = arbiter_request_builder_build(builder, nullptr, nullptr);
+    benchmark::DoNotOptimize(r);
+    arbiter_request_destroy(r);
+    if (++i == w->request_doc.size()) i = 0;
+  }
+  arbiter_request_builder_destroy(builder);
+}
+BENCHMARK(BM_CApiBuildRequest)->Arg(1000);
 
 }  // namespace
 

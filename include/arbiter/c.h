@@ -191,9 +191,9 @@ ARBITER_C_EXPORT arbiter_request_t* arbiter_request_parse_json(
 ARBITER_C_EXPORT void arbiter_request_destroy(arbiter_request_t* request);
 
 /* Builds requests without JSON: the runtime's own strings go straight in.
- * Reading JSON costs about 10 us a request (bench/c_api_benchmark.cc),
- * twenty decisions' worth; a builder reused for every call costs a fraction
- * of that. Setters never fail on their own: the first bad argument (an
+ * Reading a request from JSON costs many decisions' worth of time; the
+ * builder takes well under half of it (bench/c_api_benchmark.cc,
+ * BM_CApiBuildRequest against BM_CApiParseRequest). Setters never fail on their own: the first bad argument (an
  * invalid entity type name, NULL text with a length, JSON that does not
  * parse) is kept and reported by arbiter_request_builder_build, which also
  * refuses a missing principal, action or resource and a context key given

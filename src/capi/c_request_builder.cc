@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "src/capi/handles.h"
 #include "src/entities/json_value.h"
@@ -38,10 +39,14 @@ using arbiter::internal::ToAbsl;
 
 // C text as a view; false (and the builder's error) for NULL with a
 // nonzero length.
+// `what` names the argument in the message; called only on error, since
+// wording it costs an allocation for a field's name.
+using What = absl::FunctionRef<std::string()>;
+
 bool Text(arbiter_request_builder_t* b, const char* data, size_t len,
-          std::string_view what, std::string_view* out) {
+          What what, std::string_view* out) {
   if (data == nullptr && len != 0) {
-    b->Fail(absl::StrCat("request builder: ", ToAbsl(what),
+    b->Fail(absl::StrCat("request builder: ", what(),
                          ": NULL text with a nonzero length"));
     return false;
   }
@@ -50,31 +55,38 @@ bool Text(arbiter_request_builder_t* b, const char* data, size_t len,
 }
 
 bool Uid(arbiter_request_builder_t* b, const char* type, size_t type_len,
-         const char* id, size_t id_len, std::string_view what,
-         arbiter::EntityUid* out) {
+         const char* id, size_t id_len, What what, arbiter::EntityUid* out) {
   std::string_view t, i;
   if (!Text(b, type, type_len, what, &t) || !Text(b, id, id_len, what, &i)) {
     return false;
   }
   if (absl::Status s = arbiter::internal::CheckEntityTypeName(t); !s.ok()) {
-    b->Fail(absl::StrCat("request builder: ", ToAbsl(what), ": ", s.message()));
+    b->Fail(absl::StrCat("request builder: ", what(), ": ", s.message()));
     return false;
   }
   *out = arbiter::EntityUid::Of(t, i);
   return true;
 }
 
-// Adds a context field, when the key reads; `make` builds the value.
+// What an error names for the field `key`: "context `key`".
+std::string FieldName(std::string_view key) {
+  return absl::StrCat("context `", ToAbsl(key), "`");
+}
+
+// Adds a context field, when the key reads; `make(key, &value)` builds the
+// value (and words any error with FieldName(key): only then, since most
+// calls succeed).
 template <typename F>
 void Add(arbiter_request_builder_t* b, const char* key, size_t key_len,
          F&& make) {
   if (b == nullptr) return;
   try {
     std::string_view k;
-    if (!Text(b, key, key_len, "context key", &k)) return;
-    std::string what = absl::StrCat("context `", ToAbsl(k), "`");
+    if (!Text(b, key, key_len, [] { return std::string("context key"); }, &k)) {
+      return;
+    }
     arbiter::Value v;
-    if (!make(what, &v)) return;
+    if (!make(k, &v)) return;
     b->fields.emplace_back(arbiter::Symbol::Intern(k), std::move(v));
   } catch (...) {
     b->Fail("request builder: out of memory");
@@ -113,8 +125,8 @@ void arbiter_request_builder_set_entity(arbiter_request_builder_t* builder,
     return;
   }
   try {
-    if (Uid(builder, type, type_len, id, id_len, kNames[slot],
-            &builder->slots[slot])) {
+    if (Uid(builder, type, type_len, id, id_len,
+            [&] { return std::string(kNames[slot]); }, &builder->slots[slot])) {
       builder->slot_set[slot] = true;
     }
   } catch (...) {
@@ -125,9 +137,11 @@ void arbiter_request_builder_set_entity(arbiter_request_builder_t* builder,
 void arbiter_request_builder_add_string(arbiter_request_builder_t* builder,
                                         const char* key, size_t key_len,
                                         const char* value, size_t value_len) {
-  Add(builder, key, key_len, [&](const std::string& what, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view key, arbiter::Value* v) {
     std::string_view s;
-    if (!Text(builder, value, value_len, what, &s)) return false;
+    if (!Text(builder, value, value_len, [&] { return FieldName(key); }, &s)) {
+      return false;
+    }
     *v = arbiter::Value::String(std::string(s));
     return true;
   });
@@ -136,7 +150,7 @@ void arbiter_request_builder_add_string(arbiter_request_builder_t* builder,
 void arbiter_request_builder_add_long(arbiter_request_builder_t* builder,
                                       const char* key, size_t key_len,
                                       int64_t value) {
-  Add(builder, key, key_len, [&](const std::string&, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view, arbiter::Value* v) {
     *v = arbiter::Value::Long(value);
     return true;
   });
@@ -145,7 +159,7 @@ void arbiter_request_builder_add_long(arbiter_request_builder_t* builder,
 void arbiter_request_builder_add_bool(arbiter_request_builder_t* builder,
                                       const char* key, size_t key_len,
                                       int value) {
-  Add(builder, key, key_len, [&](const std::string&, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view, arbiter::Value* v) {
     *v = arbiter::Value::Bool(value != 0);
     return true;
   });
@@ -155,9 +169,12 @@ void arbiter_request_builder_add_entity(arbiter_request_builder_t* builder,
                                         const char* key, size_t key_len,
                                         const char* type, size_t type_len,
                                         const char* id, size_t id_len) {
-  Add(builder, key, key_len, [&](const std::string& what, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view key, arbiter::Value* v) {
     arbiter::EntityUid uid;
-    if (!Uid(builder, type, type_len, id, id_len, what, &uid)) return false;
+    if (!Uid(builder, type, type_len, id, id_len,
+             [&] { return FieldName(key); }, &uid)) {
+      return false;
+    }
     *v = arbiter::Value::Entity(uid);
     return true;
   });
@@ -167,16 +184,18 @@ void arbiter_request_builder_add_string_set(arbiter_request_builder_t* builder,
                                             const char* key, size_t key_len,
                                             const char* const* values,
                                             size_t count) {
-  Add(builder, key, key_len, [&](const std::string& what, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view key, arbiter::Value* v) {
     if (values == nullptr && count != 0) {
-      builder->Fail(absl::StrCat("request builder: ", what, ": NULL strings"));
+      builder->Fail(
+          absl::StrCat("request builder: ", FieldName(key), ": NULL strings"));
       return false;
     }
     std::vector<arbiter::Value> elements;
     elements.reserve(count);
     for (size_t i = 0; i < count; ++i) {
       if (values[i] == nullptr) {
-        builder->Fail(absl::StrCat("request builder: ", what, ": string ", i,
+        builder->Fail(absl::StrCat("request builder: ", FieldName(key),
+                                   ": string ", i,
                                    " is NULL"));
         return false;
       }
@@ -191,13 +210,15 @@ void arbiter_request_builder_add_extension(arbiter_request_builder_t* builder,
                                            const char* key, size_t key_len,
                                            const char* fn, const char* arg,
                                            size_t arg_len) {
-  Add(builder, key, key_len, [&](const std::string& what, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view key, arbiter::Value* v) {
     std::string_view a;
-    if (!Text(builder, arg, arg_len, what, &a)) return false;
+    if (!Text(builder, arg, arg_len, [&] { return FieldName(key); }, &a)) {
+      return false;
+    }
     const std::optional<arbiter::internal::ExtFn> f =
         fn == nullptr ? std::nullopt : arbiter::internal::LookupExtConstructor(fn);
     if (!f.has_value()) {
-      builder->Fail(absl::StrCat("request builder: ", what,
+      builder->Fail(absl::StrCat("request builder: ", FieldName(key),
                                  ": no extension constructor `",
                                  fn == nullptr ? "(NULL)" : fn,
                                  "` (ip, decimal, datetime, duration)"));
@@ -207,7 +228,7 @@ void arbiter_request_builder_add_extension(arbiter_request_builder_t* builder,
     absl::StatusOr<arbiter::Value> made =
         arbiter::internal::CallExtension(*f, absl::MakeConstSpan(&text, 1));
     if (!made.ok()) {
-      builder->Fail(absl::StrCat("request builder: ", what, ": ",
+      builder->Fail(absl::StrCat("request builder: ", FieldName(key), ": ",
                                  made.status().message()));
       return false;
     }
@@ -219,12 +240,14 @@ void arbiter_request_builder_add_extension(arbiter_request_builder_t* builder,
 void arbiter_request_builder_add_json(arbiter_request_builder_t* builder,
                                       const char* key, size_t key_len,
                                       const char* json, size_t json_len) {
-  Add(builder, key, key_len, [&](const std::string& what, arbiter::Value* v) {
+  Add(builder, key, key_len, [&](std::string_view key, arbiter::Value* v) {
     std::string_view text;
-    if (!Text(builder, json, json_len, what, &text)) return false;
+    if (!Text(builder, json, json_len, [&] { return FieldName(key); }, &text)) {
+      return false;
+    }
     absl::StatusOr<arbiter::Value> parsed = arbiter::ValueFromJson(text);
     if (!parsed.ok()) {
-      builder->Fail(absl::StrCat("request builder: ", what, ": ",
+      builder->Fail(absl::StrCat("request builder: ", FieldName(key), ": ",
                                  parsed.status().message()));
       return false;
     }
