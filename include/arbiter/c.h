@@ -33,8 +33,9 @@
  *     NULL (a default name is used in error locations).
  *   - A call that can fail takes `char** errptr`. On failure it returns NULL
  *     and stores a malloc'd, NUL-terminated message in *errptr (freeing any
- *     message already there), to be released with arbiter_free; on success
- *     *errptr is left unchanged. Messages carry locations
+ *     message already there: *errptr must start as NULL), to be released
+ *     with arbiter_free; on success *errptr is left unchanged. errptr itself
+ *     may be NULL when the message is not wanted. Messages carry locations
  *     ("policies.cedar:3:12: error: ...") and, for parse errors, every
  *     error found.
  *   - Strings returned by accessors are NUL-terminated, owned by the handle
@@ -313,8 +314,8 @@ ARBITER_C_EXPORT void arbiter_credentials_destroy(arbiter_credentials_t* creds);
 /* Issues a credential for `task_id`, usable only by `agent`, for the
  * `num_actions` actions or action groups given, for `ttl_ms` milliseconds.
  * Returns its id (32 hex digits, malloc'd: free with arbiter_free), or NULL
- * and *errptr (an empty task id, no actions, a ttl not positive, an entity
- * reference that does not parse). */
+ * and *errptr (an empty task id, no actions, a ttl not positive or above
+ * 100 years, an entity reference that does not parse). */
 ARBITER_C_EXPORT char* arbiter_credentials_issue(
     arbiter_credentials_t* creds, const char* task_id, const char* agent,
     const char* const* actions, size_t num_actions, int64_t ttl_ms,

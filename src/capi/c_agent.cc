@@ -110,6 +110,13 @@ char* arbiter_credentials_issue(arbiter_credentials_t* creds,
       if (!ParseUid(actions[i], what, errptr, &action)) return nullptr;
       spec.actions.push_back(action);
     }
+    // Beyond this the conversion to nanoseconds (and expiry arithmetic)
+    // could overflow; no task lives that long.
+    constexpr int64_t kMaxTtlMs = int64_t{100} * 365 * 24 * 3600 * 1000;
+    if (ttl_ms > kMaxTtlMs) {
+      SetError(errptr, "issue: ttl above 100 years");
+      return nullptr;
+    }
     spec.ttl = std::chrono::milliseconds(ttl_ms);
     absl::StatusOr<std::string> id = creds->registry->Issue(spec);
     if (!id.ok()) {

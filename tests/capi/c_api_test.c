@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -377,6 +378,9 @@ static void TestGuard(void) {
   CHECK(arbiter_credentials_issue(creds, "t1", "Agent::\"w\"", read_action, 1, 0,
                                   &err) == NULL);
   CHECK(err != NULL);
+  CHECK(arbiter_credentials_issue(creds, "t1", "Agent::\"w\"", read_action, 1,
+                                  INT64_MAX, &err) == NULL);
+  CHECK(Contains(err, "ttl above 100 years"));
   CHECK(arbiter_credentials_issue(creds, "t1", "Agent::\"w\"", NULL, 0, 1000,
                                   &err) == NULL);
   CHECK(err != NULL);
