@@ -52,18 +52,22 @@
  *     memory grows with the distinct ids ever parsed, requests' included.
  *
  * Thread-safety
- *   Policy sets, schemas, entity stores, requests and validation results
- *   are immutable once made: share them between threads freely. An engine
- *   may be used from any number of threads at once, swaps included. A
- *   response is written by every authorize call that receives it: use one
- *   per thread (reusing it keeps its buffers, so that a decision allocates
- *   nothing once they have grown). Destroying a handle while another thread
- *   uses it is the caller's error, as in C++.
+ *   Policy sets, schemas, entity stores, requests, delegation chains and
+ *   validation results are immutable once made: share them between threads
+ *   freely. Engines, guards, credential registries, log sinks and tasks may
+ *   be used from any number of threads at once (swaps, revocations and
+ *   approval changes included). A response (or guard response) is written by
+ *   every call that receives it, and a request builder by its setters: each
+ *   is one thread's at a time (a reused response keeps its buffers, so that
+ *   a decision allocates nothing once they have grown). Destroying a handle
+ *   while another thread uses it is the caller's error, as in C++.
  *
  * Lifetimes
- *   Handles are independent: an engine, a response or an entity store keeps
- *   what it needs alive, so a policy set handle may be destroyed while an
- *   engine made from it, or a response naming its policies, is still in use.
+ *   Handles are independent: an engine, a guard or a response keeps what it
+ *   needs alive, so a policy set handle may be destroyed while an engine
+ *   made from it, or a response naming its policies, is still in use. Only
+ *   what a call is given for that call (a request, task or delegation) must
+ *   live until it returns.
  */
 
 #ifndef ARBITER_C_H_
