@@ -75,12 +75,8 @@ const CWorkload* Get(int n) {
     return nullptr;
   }
   for (const nlohmann::json& r : nlohmann::json::parse(Slurp(dir / "requests.json"))) {
-    nlohmann::json request = nlohmann::json::object();
-    for (const char* key : {"principal", "action", "resource", "context"}) {
-      request[key] = r.at(key);
-    }
-    w->request_json.push_back(request.dump());
-    w->request_doc.push_back(request);
+    w->request_json.push_back(arbiter_test::RequestJson(r));
+    w->request_doc.push_back(r);  // BuildRequest reads only the request's members
     const std::string& text = w->request_json.back();
     w->requests.push_back(
         arbiter_request_parse_json(text.data(), text.size(), nullptr, &err));

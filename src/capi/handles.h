@@ -100,8 +100,8 @@ auto Guarded(char** errptr, F&& make) -> decltype(make()) {
 }
 
 // The text a C caller passed: NULL is accepted only with length 0.
-inline bool TextArg(const char* data, size_t len, const char* what, char** errptr,
-             std::string_view* out) {
+inline bool TextArg(const char* data, size_t len, const char* what,
+                    char** errptr, std::string_view* out) {
   if (data == nullptr && len != 0) {
     SetError(errptr, std::string(what) + ": NULL text with a nonzero length");
     return false;

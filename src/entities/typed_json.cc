@@ -680,6 +680,14 @@ absl::StatusOr<std::shared_ptr<const Entities>> EntitiesFromJson(
 }
 
 namespace internal {
+namespace {
+
+absl::Status UndeclaredAction(const EntityUid& action) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "action `", action.ToString(), "` is not declared in the schema"));
+}
+
+}  // namespace
 
 absl::StatusOr<Value> ContextFromJsonDoc(const nlohmann::json& doc,
                                          const Schema& schema,
@@ -687,10 +695,7 @@ absl::StatusOr<Value> ContextFromJsonDoc(const nlohmann::json& doc,
                                          const JsonOptions& options) {
   const SchemaModel& model = schema.model();
   const ActionInfo* info = model.FindAction(action);
-  if (info == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "action `", action.ToString(), "` is not declared in the schema"));
-  }
+  if (info == nullptr) return UndeclaredAction(action);
   const std::string where =
       absl::StrCat("context for `", action.ToString(), "`");
   if (!doc.is_object()) {
@@ -719,8 +724,7 @@ absl::StatusOr<Value> ContextFromJson(std::string_view json,
   // The action is checked before the text is read, so that an undeclared
   // action is reported as such whatever the text holds.
   if (schema.model().FindAction(action) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "action `", action.ToString(), "` is not declared in the schema"));
+    return internal::UndeclaredAction(action);
   }
   absl::StatusOr<nlohmann::json> doc = internal::ParseJsonText(
       json, options, internal::JsonDepthFor(options, 0), "context JSON",

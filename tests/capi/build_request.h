@@ -4,7 +4,10 @@
 // from a request in Cedar's JSON form, the way a binding would from its own
 // values: strings, longs, booleans, sets of strings, `__entity` references
 // and `__extn` calls each through their own setter, anything else as JSON.
-// Shared by the C API's workload test and its benchmark.
+// Also the request members of a requests.json entry (which carries its
+// expected answer beside them), as JSON text for arbiter_request_parse_json.
+// Shared by the C API's workload test and its benchmark, which link only
+// libarbiter_c.so (tools/workload.h's RequestMembers needs the C++ library).
 
 #ifndef ARBITER_TESTS_CAPI_BUILD_REQUEST_H_
 #define ARBITER_TESTS_CAPI_BUILD_REQUEST_H_
@@ -18,6 +21,14 @@
 #include "arbiter/c.h"
 
 namespace arbiter_test {
+
+inline std::string RequestJson(const nlohmann::json& entry) {
+  nlohmann::json request = nlohmann::json::object();
+  for (const char* key : {"principal", "action", "resource", "context"}) {
+    if (auto it = entry.find(key); it != entry.end()) request[key] = *it;
+  }
+  return request.dump();
+}
 
 inline void SetEntity(arbiter_request_builder_t* b, int slot,
                       const nlohmann::json& uid) {

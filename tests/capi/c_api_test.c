@@ -49,6 +49,15 @@ static const char kEntities[] =
     " {\"uid\": {\"type\": \"Photo\", \"id\": \"p2\"},"
     "  \"attrs\": {\"private\": true}, \"parents\": []}]";
 
+/* The sample policies and entities above, parsed (both must parse). */
+static void LoadSample(arbiter_policy_set_t** set, arbiter_entities_t** entities) {
+  char* err = NULL;
+  *set = arbiter_policy_set_parse(kPolicies, strlen(kPolicies), NULL, &err);
+  *entities = arbiter_entities_parse_json(kEntities, strlen(kEntities), NULL, &err);
+  CHECK(*set != NULL && *entities != NULL && err == NULL);
+  arbiter_free(err);
+}
+
 static arbiter_request_t* Request(const char* json, const arbiter_schema_t* s) {
   char* err = NULL;
   arbiter_request_t* r = arbiter_request_parse_json(json, strlen(json), s, &err);
@@ -132,11 +141,9 @@ static void TestParsing(void) {
 
 static void TestAuthorize(void) {
   char* err = NULL;
-  arbiter_policy_set_t* set =
-      arbiter_policy_set_parse(kPolicies, strlen(kPolicies), NULL, &err);
-  arbiter_entities_t* entities =
-      arbiter_entities_parse_json(kEntities, strlen(kEntities), NULL, &err);
-  CHECK(set != NULL && entities != NULL && err == NULL);
+  arbiter_policy_set_t* set;
+  arbiter_entities_t* entities;
+  LoadSample(&set, &entities);
   arbiter_response_t* response = arbiter_response_create();
   CHECK(response != NULL);
   CHECK(arbiter_response_decision(response) == ARBITER_DENY);
@@ -502,10 +509,9 @@ static void TestGuard(void) {
 
 static void TestBuilder(void) {
   char* err = NULL;
-  arbiter_policy_set_t* set =
-      arbiter_policy_set_parse(kPolicies, strlen(kPolicies), NULL, &err);
-  arbiter_entities_t* entities =
-      arbiter_entities_parse_json(kEntities, strlen(kEntities), NULL, &err);
+  arbiter_policy_set_t* set;
+  arbiter_entities_t* entities;
+  LoadSample(&set, &entities);
   arbiter_response_t* response = arbiter_response_create();
   arbiter_request_builder_t* b = arbiter_request_builder_create();
   CHECK(err == NULL && b != NULL);

@@ -62,11 +62,7 @@ int CheckWorkload(const std::filesystem::path& dir) {
   size_t n = 0;
   for (const nlohmann::json& expected : requests) {
     ++n;
-    nlohmann::json request = nlohmann::json::object();
-    for (const char* key : {"principal", "action", "resource", "context"}) {
-      request[key] = expected.at(key);
-    }
-    const std::string text = request.dump();
+    const std::string text = arbiter_test::RequestJson(expected);
     arbiter_request_t* r =
         arbiter_request_parse_json(text.data(), text.size(), schema, &err);
     if (r == nullptr) {
