@@ -98,6 +98,7 @@ typedef struct arbiter_credentials_t arbiter_credentials_t;
 typedef struct arbiter_log_sink_t arbiter_log_sink_t;
 typedef struct arbiter_task_t arbiter_task_t;
 typedef struct arbiter_delegation_t arbiter_delegation_t;
+typedef struct arbiter_limits_t arbiter_limits_t;
 typedef struct arbiter_guard_t arbiter_guard_t;
 typedef struct arbiter_guard_response_t arbiter_guard_response_t;
 
@@ -115,12 +116,48 @@ ARBITER_C_EXPORT const char* arbiter_version(void);
 /* Frees a message stored through an errptr. NULL is ignored. */
 ARBITER_C_EXPORT void arbiter_free(void* ptr);
 
+/* ---- Limits ------------------------------------------------------------- */
+
+/* Limits on the size and nesting of parsed input, for the parsers' `_with_
+ * limits` forms; NULL there, and the plain forms, use the defaults below.
+ * Input beyond a limit is rejected with an error naming the limit, never
+ * recursed into: set them low when the text comes from someone else. A
+ * limits object is only read by the parsers, so once set up it may serve
+ * any number of threads; it may be destroyed as soon as the parse returns. */
+ARBITER_C_EXPORT arbiter_limits_t* arbiter_limits_create(void);
+ARBITER_C_EXPORT void arbiter_limits_destroy(arbiter_limits_t* limits);
+/* Policy text: largest size in bytes (default 64 MiB) and deepest nesting
+ * of expressions (default 128). */
+ARBITER_C_EXPORT void arbiter_limits_set_policy_max_bytes(
+    arbiter_limits_t* limits, size_t bytes);
+ARBITER_C_EXPORT void arbiter_limits_set_policy_max_depth(
+    arbiter_limits_t* limits, size_t depth);
+/* Schemas, both formats: largest size in bytes (default 16 MiB) and deepest
+ * nesting of types (default 64). */
+ARBITER_C_EXPORT void arbiter_limits_set_schema_max_bytes(
+    arbiter_limits_t* limits, size_t bytes);
+ARBITER_C_EXPORT void arbiter_limits_set_schema_max_depth(
+    arbiter_limits_t* limits, size_t depth);
+/* Errors a policy or schema parse collects before it stops (default 100). */
+ARBITER_C_EXPORT void arbiter_limits_set_max_errors(arbiter_limits_t* limits,
+                                                    size_t errors);
+/* Entities and requests JSON: largest size in bytes (default 256 MiB) and
+ * deepest nesting of sets, records and extension calls in a value (default
+ * 64; a request's context record is its first level). */
+ARBITER_C_EXPORT void arbiter_limits_set_json_max_bytes(
+    arbiter_limits_t* limits, size_t bytes);
+ARBITER_C_EXPORT void arbiter_limits_set_json_max_depth(
+    arbiter_limits_t* limits, size_t depth);
+
 /* ---- Policies ----------------------------------------------------------- */
 
 /* Parses Cedar policies (and templates). Policies are named `policy0`,
  * `policy1`, ... in the order of the text, as in Cedar's test files. */
 ARBITER_C_EXPORT arbiter_policy_set_t* arbiter_policy_set_parse(
     const char* text, size_t text_len, const char* file_name, char** errptr);
+ARBITER_C_EXPORT arbiter_policy_set_t* arbiter_policy_set_parse_with_limits(
+    const char* text, size_t text_len, const char* file_name,
+    const arbiter_limits_t* limits, char** errptr);
 ARBITER_C_EXPORT void arbiter_policy_set_destroy(arbiter_policy_set_t* set);
 
 /* The number of policies decisions evaluate (static and linked). */
@@ -137,6 +174,12 @@ ARBITER_C_EXPORT arbiter_schema_t* arbiter_schema_parse(
 /* Parses a schema in Cedar's JSON schema format. */
 ARBITER_C_EXPORT arbiter_schema_t* arbiter_schema_parse_json(
     const char* json, size_t json_len, const char* file_name, char** errptr);
+ARBITER_C_EXPORT arbiter_schema_t* arbiter_schema_parse_with_limits(
+    const char* text, size_t text_len, const char* file_name,
+    const arbiter_limits_t* limits, char** errptr);
+ARBITER_C_EXPORT arbiter_schema_t* arbiter_schema_parse_json_with_limits(
+    const char* json, size_t json_len, const char* file_name,
+    const arbiter_limits_t* limits, char** errptr);
 ARBITER_C_EXPORT void arbiter_schema_destroy(arbiter_schema_t* schema);
 
 /* ---- Validation --------------------------------------------------------- */
@@ -176,6 +219,9 @@ ARBITER_C_EXPORT const char* arbiter_validation_error_policy(
 ARBITER_C_EXPORT arbiter_entities_t* arbiter_entities_parse_json(
     const char* json, size_t json_len, const arbiter_schema_t* schema,
     char** errptr);
+ARBITER_C_EXPORT arbiter_entities_t* arbiter_entities_parse_json_with_limits(
+    const char* json, size_t json_len, const arbiter_schema_t* schema,
+    const arbiter_limits_t* limits, char** errptr);
 ARBITER_C_EXPORT void arbiter_entities_destroy(arbiter_entities_t* entities);
 ARBITER_C_EXPORT size_t arbiter_entities_size(const arbiter_entities_t* entities);
 
@@ -193,6 +239,9 @@ ARBITER_C_EXPORT size_t arbiter_entities_size(const arbiter_entities_t* entities
 ARBITER_C_EXPORT arbiter_request_t* arbiter_request_parse_json(
     const char* json, size_t json_len, const arbiter_schema_t* schema,
     char** errptr);
+ARBITER_C_EXPORT arbiter_request_t* arbiter_request_parse_json_with_limits(
+    const char* json, size_t json_len, const arbiter_schema_t* schema,
+    const arbiter_limits_t* limits, char** errptr);
 ARBITER_C_EXPORT void arbiter_request_destroy(arbiter_request_t* request);
 
 /* Builds requests without JSON: the runtime's own strings go straight in.

@@ -46,16 +46,78 @@ const char* arbiter_version(void) { return ARBITER_VERSION_STRING; }
 
 void arbiter_free(void* ptr) { std::free(ptr); }
 
+// ---- Limits -----------------------------------------------------------------
+
+namespace {
+
+// The defaults, as a NULL limits argument stands for them. Never destroyed:
+// a parse on another thread may still read them while the process exits.
+const arbiter_limits_t& LimitsOrDefault(const arbiter_limits_t* limits) {
+  static const arbiter_limits_t* const kDefaults = new arbiter_limits_t();
+  return limits != nullptr ? *limits : *kDefaults;
+}
+
+}  // namespace
+
+arbiter_limits_t* arbiter_limits_create(void) {
+  return new (std::nothrow) arbiter_limits_t();
+}
+
+void arbiter_limits_destroy(arbiter_limits_t* limits) { delete limits; }
+
+void arbiter_limits_set_policy_max_bytes(arbiter_limits_t* limits,
+                                         size_t bytes) {
+  if (limits != nullptr) limits->policy.max_source_bytes = bytes;
+}
+
+void arbiter_limits_set_policy_max_depth(arbiter_limits_t* limits,
+                                         size_t depth) {
+  if (limits != nullptr) limits->policy.max_nesting_depth = depth;
+}
+
+void arbiter_limits_set_schema_max_bytes(arbiter_limits_t* limits,
+                                         size_t bytes) {
+  if (limits != nullptr) limits->schema.max_source_bytes = bytes;
+}
+
+void arbiter_limits_set_schema_max_depth(arbiter_limits_t* limits,
+                                         size_t depth) {
+  if (limits != nullptr) limits->schema.max_nesting_depth = depth;
+}
+
+void arbiter_limits_set_max_errors(arbiter_limits_t* limits, size_t errors) {
+  if (limits == nullptr) return;
+  limits->policy.max_errors = errors;
+  limits->schema.max_errors = errors;
+}
+
+void arbiter_limits_set_json_max_bytes(arbiter_limits_t* limits,
+                                       size_t bytes) {
+  if (limits != nullptr) limits->json.max_bytes = bytes;
+}
+
+void arbiter_limits_set_json_max_depth(arbiter_limits_t* limits,
+                                       size_t depth) {
+  if (limits != nullptr) limits->json.max_depth = depth;
+}
+
 // ---- Policies ---------------------------------------------------------------
 
 arbiter_policy_set_t* arbiter_policy_set_parse(const char* text,
                                                size_t text_len,
                                                const char* file_name,
                                                char** errptr) {
+  return arbiter_policy_set_parse_with_limits(text, text_len, file_name,
+                                              nullptr, errptr);
+}
+
+arbiter_policy_set_t* arbiter_policy_set_parse_with_limits(
+    const char* text, size_t text_len, const char* file_name,
+    const arbiter_limits_t* limits, char** errptr) {
   return Guarded(errptr, [&]() -> arbiter_policy_set_t* {
     std::string_view source;
     if (!TextArg(text, text_len, "policies", errptr, &source)) return nullptr;
-    arbiter::ParseOptions options;
+    arbiter::ParseOptions options = LimitsOrDefault(limits).policy;
     if (file_name != nullptr) options.file_name = file_name;
     auto set = arbiter::PolicySet::Parse(source, options);
     return MakeHandle<arbiter_policy_set_t>(std::move(set), errptr);
@@ -81,11 +143,11 @@ namespace {
 
 arbiter_schema_t* ParseSchema(const char* text, size_t len,
                               const char* file_name, bool json,
-                              char** errptr) {
+                              const arbiter_limits_t* limits, char** errptr) {
   return Guarded(errptr, [&]() -> arbiter_schema_t* {
     std::string_view source;
     if (!TextArg(text, len, "schema", errptr, &source)) return nullptr;
-    arbiter::SchemaParseOptions options;
+    arbiter::SchemaParseOptions options = LimitsOrDefault(limits).schema;
     if (file_name != nullptr) options.file_name = file_name;
     auto schema = json ? arbiter::Schema::FromJson(source, options)
                        : arbiter::Schema::Parse(source, options);
@@ -97,13 +159,28 @@ arbiter_schema_t* ParseSchema(const char* text, size_t len,
 
 arbiter_schema_t* arbiter_schema_parse(const char* text, size_t text_len,
                                        const char* file_name, char** errptr) {
-  return ParseSchema(text, text_len, file_name, /*json=*/false, errptr);
+  return ParseSchema(text, text_len, file_name, /*json=*/false, nullptr,
+                     errptr);
+}
+
+arbiter_schema_t* arbiter_schema_parse_with_limits(
+    const char* text, size_t text_len, const char* file_name,
+    const arbiter_limits_t* limits, char** errptr) {
+  return ParseSchema(text, text_len, file_name, /*json=*/false, limits,
+                     errptr);
 }
 
 arbiter_schema_t* arbiter_schema_parse_json(const char* json, size_t json_len,
                                             const char* file_name,
                                             char** errptr) {
-  return ParseSchema(json, json_len, file_name, /*json=*/true, errptr);
+  return ParseSchema(json, json_len, file_name, /*json=*/true, nullptr,
+                     errptr);
+}
+
+arbiter_schema_t* arbiter_schema_parse_json_with_limits(
+    const char* json, size_t json_len, const char* file_name,
+    const arbiter_limits_t* limits, char** errptr) {
+  return ParseSchema(json, json_len, file_name, /*json=*/true, limits, errptr);
 }
 
 void arbiter_schema_destroy(arbiter_schema_t* schema) { delete schema; }
@@ -170,12 +247,21 @@ arbiter_entities_t* arbiter_entities_parse_json(const char* json,
                                                 size_t json_len,
                                                 const arbiter_schema_t* schema,
                                                 char** errptr) {
+  return arbiter_entities_parse_json_with_limits(json, json_len, schema,
+                                                 nullptr, errptr);
+}
+
+arbiter_entities_t* arbiter_entities_parse_json_with_limits(
+    const char* json, size_t json_len, const arbiter_schema_t* schema,
+    const arbiter_limits_t* limits, char** errptr) {
   return Guarded(errptr, [&]() -> arbiter_entities_t* {
     std::string_view source;
     if (!TextArg(json, json_len, "entities", errptr, &source)) return nullptr;
-    auto entities = schema != nullptr
-                        ? arbiter::EntitiesFromJson(source, *schema->schema)
-                        : arbiter::Entities::FromJson(source);
+    const arbiter::JsonOptions& options = LimitsOrDefault(limits).json;
+    auto entities =
+        schema != nullptr
+            ? arbiter::EntitiesFromJson(source, *schema->schema, options)
+            : arbiter::Entities::FromJson(source, options);
     return MakeHandle<arbiter_entities_t>(std::move(entities), errptr);
   });
 }
@@ -192,11 +278,19 @@ arbiter_request_t* arbiter_request_parse_json(const char* json,
                                               size_t json_len,
                                               const arbiter_schema_t* schema,
                                               char** errptr) {
+  return arbiter_request_parse_json_with_limits(json, json_len, schema,
+                                                nullptr, errptr);
+}
+
+arbiter_request_t* arbiter_request_parse_json_with_limits(
+    const char* json, size_t json_len, const arbiter_schema_t* schema,
+    const arbiter_limits_t* limits, char** errptr) {
   return Guarded(errptr, [&]() -> arbiter_request_t* {
     std::string_view source;
     if (!TextArg(json, json_len, "request", errptr, &source)) return nullptr;
     arbiter::RequestJsonOptions options;
     if (schema != nullptr) options.schema = schema->schema.get();
+    options.json = LimitsOrDefault(limits).json;
     auto request = arbiter::RequestFromJson(source, options);
     return MakeHandle<arbiter_request_t>(std::move(request), errptr);
   });

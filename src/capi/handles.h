@@ -54,6 +54,12 @@ struct arbiter_response_t {
 struct arbiter_engine_t {
   std::shared_ptr<arbiter::Engine> engine;
 };
+// What each parser reads of the limits; file names are per call.
+struct arbiter_limits_t {
+  arbiter::ParseOptions policy;
+  arbiter::SchemaParseOptions schema;
+  arbiter::JsonOptions json;
+};
 struct arbiter_validation_t {
   arbiter::ValidationResult result;
   // ValidationIssue::ToString of each error and warning, made once so that

@@ -139,6 +139,130 @@ static void TestParsing(void) {
   arbiter_free(err);
 }
 
+/* How many times `needle` occurs in `haystack` (may be NULL). */
+static int CountOf(const char* haystack, const char* needle) {
+  int n = 0;
+  for (const char* p = haystack; p != NULL && (p = strstr(p, needle)) != NULL;
+       p += strlen(needle)) {
+    ++n;
+  }
+  return n;
+}
+
+static void TestLimits(void) {
+  char* err = NULL;
+  arbiter_limits_t* limits = arbiter_limits_create();
+  CHECK(limits != NULL);
+
+  /* Fresh limits are the defaults: what the plain parsers accept. */
+  arbiter_policy_set_t* set = arbiter_policy_set_parse_with_limits(
+      kPolicies, strlen(kPolicies), NULL, limits, &err);
+  CHECK(set != NULL && err == NULL && arbiter_policy_set_size(set) == 3);
+  arbiter_policy_set_destroy(set);
+
+  /* Policy text: size, then nesting; NULL limits are the defaults. */
+  arbiter_limits_set_policy_max_bytes(limits, 40);
+  set = arbiter_policy_set_parse_with_limits(kPolicies, strlen(kPolicies),
+                                             "p.cedar", limits, &err);
+  CHECK(set == NULL && Contains(err, "over the limit of 40"));
+  arbiter_limits_set_policy_max_bytes(limits, 1 << 20);
+  arbiter_limits_set_policy_max_depth(limits, 4);
+  const char nested[] =
+      "permit (principal, action, resource) when { ((((((true)))))) };";
+  set = arbiter_policy_set_parse_with_limits(nested, strlen(nested), "n.cedar",
+                                             limits, &err);
+  CHECK(set == NULL && Contains(err, "n.cedar:1:") &&
+        Contains(err, "nesting exceeds the limit of 4 levels"));
+  set = arbiter_policy_set_parse_with_limits(nested, strlen(nested), NULL, NULL,
+                                             &err);
+  CHECK(set != NULL && arbiter_policy_set_size(set) == 1);
+  arbiter_policy_set_destroy(set);
+
+  /* Errors collected: two by default, one with max_errors 1. */
+  const char bad[] = "permit (principal, action, resource)\nwhen { 1 + };\n"
+                     "forbid (principal action, resource);";
+  set = arbiter_policy_set_parse_with_limits(bad, strlen(bad), "b.cedar", NULL,
+                                             &err);
+  CHECK(set == NULL && CountOf(err, "b.cedar:") == 2);
+  arbiter_limits_set_max_errors(limits, 1);
+  set = arbiter_policy_set_parse_with_limits(bad, strlen(bad), "b.cedar",
+                                             limits, &err);
+  CHECK(set == NULL && CountOf(err, "b.cedar:") == 1 &&
+        Contains(err, "b.cedar:2:"));
+
+  /* Schemas, both formats. */
+  const char schema_text[] =
+      "entity User { a: { b: { c: Long } } };\n"
+      "action view appliesTo { principal: User, resource: User };";
+  arbiter_schema_t* schema = arbiter_schema_parse_with_limits(
+      schema_text, strlen(schema_text), "s.cedarschema", limits, &err);
+  CHECK(schema != NULL);
+  arbiter_schema_destroy(schema);
+  arbiter_limits_set_schema_max_depth(limits, 2);
+  schema = arbiter_schema_parse_with_limits(schema_text, strlen(schema_text),
+                                            "s.cedarschema", limits, &err);
+  CHECK(schema == NULL && Contains(err, "type nesting exceeds the limit of 2"));
+  arbiter_limits_set_schema_max_bytes(limits, 30);
+  schema = arbiter_schema_parse_with_limits(schema_text, strlen(schema_text),
+                                            NULL, limits, &err);
+  CHECK(schema == NULL && Contains(err, "over the limit of 30"));
+  const char schema_json[] = "{\"\": {\"entityTypes\": {\"User\": {}}, "
+                             "\"actions\": {}}}";
+  schema = arbiter_schema_parse_json_with_limits(
+      schema_json, strlen(schema_json), NULL, limits, &err);
+  CHECK(schema == NULL && Contains(err, "over the limit of 30"));
+  schema = arbiter_schema_parse_json_with_limits(
+      schema_json, strlen(schema_json), NULL, NULL, &err);
+  CHECK(schema != NULL);
+  arbiter_schema_destroy(schema);
+
+  /* Entities and requests JSON: size and value nesting. */
+  arbiter_limits_set_json_max_bytes(limits, 50);
+  arbiter_entities_t* entities = arbiter_entities_parse_json_with_limits(
+      kEntities, strlen(kEntities), NULL, limits, &err);
+  CHECK(entities == NULL && Contains(err, "more than the limit of 50"));
+  arbiter_limits_set_json_max_bytes(limits, 1 << 20);
+  arbiter_limits_set_json_max_depth(limits, 1);
+  const char deep_entities[] =
+      "[{\"uid\": {\"type\": \"User\", \"id\": \"a\"},"
+      "  \"attrs\": {\"s\": [[1]]}, \"parents\": []}]";
+  entities = arbiter_entities_parse_json_with_limits(
+      deep_entities, strlen(deep_entities), NULL, limits, &err);
+  CHECK(entities == NULL && Contains(err, "nested deeper than 1 levels"));
+  entities = arbiter_entities_parse_json_with_limits(
+      deep_entities, strlen(deep_entities), NULL, NULL, &err);
+  CHECK(entities != NULL && arbiter_entities_size(entities) == 1);
+  arbiter_entities_destroy(entities);
+
+  const char deep_request[] =
+      "{\"principal\": \"User::\\\"a\\\"\", \"action\": \"Action::\\\"v\\\"\","
+      " \"resource\": \"User::\\\"a\\\"\", \"context\": {\"r\": {\"s\": [1]}}}";
+  arbiter_request_t* r = arbiter_request_parse_json_with_limits(
+      deep_request, strlen(deep_request), NULL, limits, &err);
+  CHECK(r == NULL && Contains(err, "nested deeper than 1 levels"));
+  /* The context record is the first level, the set in `r` the third. */
+  arbiter_limits_set_json_max_depth(limits, 2);
+  r = arbiter_request_parse_json_with_limits(deep_request, strlen(deep_request),
+                                             NULL, limits, &err);
+  CHECK(r == NULL && Contains(err, "at `r.s`"));
+  arbiter_limits_set_json_max_depth(limits, 3);
+  r = arbiter_request_parse_json_with_limits(deep_request, strlen(deep_request),
+                                             NULL, limits, &err);
+  CHECK(r != NULL);
+  arbiter_request_destroy(r);
+  arbiter_limits_set_json_max_bytes(limits, 20);
+  r = arbiter_request_parse_json_with_limits(deep_request, strlen(deep_request),
+                                             NULL, limits, &err);
+  CHECK(r == NULL && Contains(err, "more than the limit of 20"));
+  arbiter_free(err);
+
+  /* NULL handles: setters and destroy do nothing. */
+  arbiter_limits_set_policy_max_bytes(NULL, 1);
+  arbiter_limits_set_max_errors(NULL, 1);
+  arbiter_limits_destroy(NULL);
+  arbiter_limits_destroy(limits);
+}
+
 static void TestAuthorize(void) {
   char* err = NULL;
   arbiter_policy_set_t* set;
@@ -617,6 +741,7 @@ static void TestBuilder(void) {
 
 int main(void) {
   TestParsing();
+  TestLimits();
   TestBuilder();
   TestAuthorize();
   TestSchema();
