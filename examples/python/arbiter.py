@@ -16,6 +16,11 @@ used.
     answer = arbiter.authorize(lib, policies, entities, request)
     answer.allowed, answer.reasons, answer.errors
 
+Text from someone else is parsed with explicit limits (c.h documents each
+default); a parse beyond one raises ArbiterError naming the limit:
+    strict = arbiter.Limits(lib, json_max_bytes=64 << 10, json_max_depth=8)
+    request = arbiter.Request(lib, untrusted_json, limits=strict)
+
 Run as a script, it checks itself against a build:
     python3 examples/python/arbiter.py build/libarbiter_c.so
 """
@@ -39,18 +44,22 @@ def load(path):
     sig = {
         "arbiter_version": (ctypes.c_char_p, []),
         "arbiter_free": (None, [ctypes.c_void_p]),
-        "arbiter_policy_set_parse": (
-            handle, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, c_char_pp]),
+        "arbiter_limits_create": (handle, []),
+        "arbiter_limits_destroy": (None, [handle]),
+        "arbiter_policy_set_parse_with_limits": (
+            handle, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, handle,
+                     c_char_pp]),
         "arbiter_policy_set_destroy": (None, [handle]),
         "arbiter_policy_set_size": (ctypes.c_size_t, [handle]),
-        "arbiter_schema_parse": (
-            handle, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, c_char_pp]),
+        "arbiter_schema_parse_with_limits": (
+            handle, [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p, handle,
+                     c_char_pp]),
         "arbiter_schema_destroy": (None, [handle]),
-        "arbiter_entities_parse_json": (
-            handle, [ctypes.c_char_p, ctypes.c_size_t, handle, c_char_pp]),
+        "arbiter_entities_parse_json_with_limits": (
+            handle, [ctypes.c_char_p, ctypes.c_size_t, handle, handle, c_char_pp]),
         "arbiter_entities_destroy": (None, [handle]),
-        "arbiter_request_parse_json": (
-            handle, [ctypes.c_char_p, ctypes.c_size_t, handle, c_char_pp]),
+        "arbiter_request_parse_json_with_limits": (
+            handle, [ctypes.c_char_p, ctypes.c_size_t, handle, handle, c_char_pp]),
         "arbiter_request_destroy": (None, [handle]),
         "arbiter_response_create": (handle, []),
         "arbiter_response_destroy": (None, [handle]),
@@ -64,6 +73,8 @@ def load(path):
         "arbiter_response_error_message": (
             ctypes.c_char_p, [handle, ctypes.c_size_t, ctypes.c_void_p]),
     }
+    for limit in Limits.NAMES:
+        sig["arbiter_limits_set_" + limit] = (None, [handle, ctypes.c_size_t])
     for name, (restype, argtypes) in sig.items():
         fn = getattr(lib, name)
         fn.restype = restype
@@ -98,12 +109,35 @@ def _parse(lib, fn, text, *extra):
     return ptr
 
 
+class Limits(_Handle):
+    """Parse limits, passed as `limits=` to the parsing classes below.
+
+    Keyword arguments name the arbiter_limits_set_* functions of c.h; those
+    not given keep their defaults. Only read by parses, so one object may
+    serve any number of them."""
+
+    _destroy = "arbiter_limits_destroy"
+    NAMES = ("policy_max_bytes", "policy_max_depth", "schema_max_bytes",
+             "schema_max_depth", "max_errors", "json_max_bytes", "json_max_depth")
+
+    def __init__(self, lib, **limits):
+        super().__init__(lib, lib.arbiter_limits_create())
+        for name, value in limits.items():
+            if name not in self.NAMES:
+                raise TypeError("unknown limit %r (one of %s)" % (name, ", ".join(self.NAMES)))
+            getattr(lib, "arbiter_limits_set_" + name)(self._ptr, value)
+
+
+def _limits(limits):
+    return limits._ptr if limits else None
+
+
 class PolicySet(_Handle):
     _destroy = "arbiter_policy_set_destroy"
 
-    def __init__(self, lib, text, file_name="<policies>"):
-        super().__init__(lib, _parse(lib, "arbiter_policy_set_parse", text,
-                                     file_name.encode("utf-8")))
+    def __init__(self, lib, text, file_name="<policies>", limits=None):
+        super().__init__(lib, _parse(lib, "arbiter_policy_set_parse_with_limits", text,
+                                     file_name.encode("utf-8"), _limits(limits)))
 
     def __len__(self):
         return self._lib.arbiter_policy_set_size(self._ptr)
@@ -112,26 +146,28 @@ class PolicySet(_Handle):
 class Schema(_Handle):
     _destroy = "arbiter_schema_destroy"
 
-    def __init__(self, lib, text, file_name="<schema>"):
-        super().__init__(lib, _parse(lib, "arbiter_schema_parse", text,
-                                     file_name.encode("utf-8")))
+    def __init__(self, lib, text, file_name="<schema>", limits=None):
+        super().__init__(lib, _parse(lib, "arbiter_schema_parse_with_limits", text,
+                                     file_name.encode("utf-8"), _limits(limits)))
 
 
 class Entities(_Handle):
     _destroy = "arbiter_entities_destroy"
 
-    def __init__(self, lib, json_text, schema=None):
-        super().__init__(lib, _parse(lib, "arbiter_entities_parse_json", json_text,
-                                     schema._ptr if schema else None))
+    def __init__(self, lib, json_text, schema=None, limits=None):
+        super().__init__(lib, _parse(lib, "arbiter_entities_parse_json_with_limits",
+                                     json_text, schema._ptr if schema else None,
+                                     _limits(limits)))
 
 
 class Request(_Handle):
     _destroy = "arbiter_request_destroy"
 
-    def __init__(self, lib, request, schema=None):
+    def __init__(self, lib, request, schema=None, limits=None):
         text = request if isinstance(request, str) else json.dumps(request)
-        super().__init__(lib, _parse(lib, "arbiter_request_parse_json", text,
-                                     schema._ptr if schema else None))
+        super().__init__(lib, _parse(lib, "arbiter_request_parse_json_with_limits",
+                                     text, schema._ptr if schema else None,
+                                     _limits(limits)))
 
 
 class Answer:
@@ -208,7 +244,45 @@ def _self_check(path):
         raise AssertionError("a missing action was not reported")
     except ArbiterError as e:
         assert "missing `action`" in str(e), str(e)
+    _check_limits(lib)
     print("arbiter.py: all checks passed (arbiter %s)" % lib.arbiter_version().decode())
+
+
+def _check_limits(lib):
+    """Each parser honours its limits; the defaults accept the same input."""
+    def rejects(make, limit):
+        try:
+            make()
+        except ArbiterError as e:
+            return limit in str(e)
+        return False
+
+    nested = '{"principal": "User::\\"a\\"", "action": "Action::\\"v\\"", ' \
+             '"resource": "Photo::\\"p\\"", "context": {"a": {"b": {"c": 1}}}}'
+    Request(lib, nested)  # within the defaults
+    shallow = Limits(lib, json_max_depth=2)
+    assert rejects(lambda: Request(lib, nested, limits=shallow), "depth"), \
+        "a request nested past json_max_depth was accepted"
+    Request(lib, nested, limits=Limits(lib, json_max_depth=3))
+    entities = '[{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}]'
+    Entities(lib, entities)
+    assert rejects(lambda: Entities(lib, entities, limits=Limits(lib, json_max_bytes=16)),
+                   "bytes"), "entities JSON past json_max_bytes was accepted"
+    text = "permit (principal, action, resource) when { ((((1)))) == 1 };"
+    PolicySet(lib, text)
+    assert rejects(lambda: PolicySet(lib, text, limits=Limits(lib, policy_max_depth=3)),
+                   "nest"), "a policy nested past policy_max_depth was accepted"
+    assert rejects(lambda: PolicySet(lib, text, limits=Limits(lib, policy_max_bytes=10)),
+                   "bytes"), "policy text past policy_max_bytes was accepted"
+    schema = "entity User; action view appliesTo { principal: User, resource: User };"
+    Schema(lib, schema)
+    assert rejects(lambda: Schema(lib, schema, limits=Limits(lib, schema_max_bytes=10)),
+                   "bytes"), "a schema past schema_max_bytes was accepted"
+    try:
+        Limits(lib, json_depth=3)
+        raise AssertionError("an unknown limit name was accepted")
+    except TypeError:
+        pass
 
 
 if __name__ == "__main__":
