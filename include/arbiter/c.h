@@ -291,10 +291,20 @@ ARBITER_C_EXPORT void arbiter_request_builder_add_string_set(
 ARBITER_C_EXPORT void arbiter_request_builder_add_extension(
     arbiter_request_builder_t* builder, const char* key, size_t key_len,
     const char* fn, const char* arg, size_t arg_len);
-/* Any value in Cedar's JSON value format (records, nested sets, ...). */
+/* Any value in Cedar's JSON value format (records, nested sets, ...),
+ * read under the builder's limits (see arbiter_request_builder_set_limits). */
 ARBITER_C_EXPORT void arbiter_request_builder_add_json(
     arbiter_request_builder_t* builder, const char* key, size_t key_len,
     const char* json, size_t json_len);
+/* The limits arbiter_request_builder_add_json reads JSON under (NULL: the
+ * defaults, as for a new builder): json_max_bytes for the value's text and
+ * json_max_depth counted as arbiter_request_parse_json_with_limits counts
+ * it, the context record being the first level, so a value the builder
+ * accepts is one a request given as JSON could hold at that key. Copied:
+ * `limits` may be destroyed afterwards. Kept by arbiter_request_builder_
+ * clear. */
+ARBITER_C_EXPORT void arbiter_request_builder_set_limits(
+    arbiter_request_builder_t* builder, const arbiter_limits_t* limits);
 /* The request built from what was set (the builder keeps it, for the next
  * request to change only what differs; arbiter_request_builder_clear starts
  * afresh). With a schema (may be NULL) the request is validated against it,

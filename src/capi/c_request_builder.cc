@@ -26,6 +26,7 @@ struct arbiter_request_builder_t {
   bool slot_set[3] = {false, false, false};
   std::vector<std::pair<arbiter::Symbol, arbiter::Value>> fields;
   std::string error;  // the first error; empty while all is well
+  arbiter::JsonOptions json;  // for add_json (set_limits)
 
   void Fail(std::string message) {
     if (error.empty()) error = std::move(message);
@@ -245,7 +246,16 @@ void arbiter_request_builder_add_json(arbiter_request_builder_t* builder,
     if (!Text(builder, json, json_len, [&] { return FieldName(key); }, &text)) {
       return false;
     }
-    absl::StatusOr<arbiter::Value> parsed = arbiter::ValueFromJson(text);
+    // Read as the same field of a request given as JSON: the context
+    // record around it is the first level of max_depth.
+    absl::StatusOr<nlohmann::json> doc = arbiter::internal::ParseJsonText(
+        text, builder->json, arbiter::internal::JsonDepthFor(builder->json, 0),
+        "JSON value", /*entity_document=*/false);
+    absl::StatusOr<arbiter::Value> parsed =
+        doc.ok() ? arbiter::internal::JsonToValueNested(
+                       *doc, builder->json, arbiter::internal::Where{},
+                       /*outer_depth=*/1)
+                 : absl::StatusOr<arbiter::Value>(doc.status());
     if (!parsed.ok()) {
       builder->Fail(absl::StrCat("request builder: ", FieldName(key), ": ",
                                  parsed.status().message()));
@@ -254,6 +264,12 @@ void arbiter_request_builder_add_json(arbiter_request_builder_t* builder,
     *v = *std::move(parsed);
     return true;
   });
+}
+
+void arbiter_request_builder_set_limits(arbiter_request_builder_t* builder,
+                                        const arbiter_limits_t* limits) {
+  if (builder == nullptr) return;
+  builder->json = limits != nullptr ? limits->json : arbiter::JsonOptions{};
 }
 
 arbiter_request_t* arbiter_request_builder_build(

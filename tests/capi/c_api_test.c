@@ -730,6 +730,73 @@ static void TestBuilder(void) {
   CHECK(r != NULL && err == NULL);
   arbiter_request_destroy(r);
 
+  /* add_json reads under the builder's limits, counting depth as a request
+   * parsed from JSON does: with json_max_depth 2, {"b": {"c": 1}} at key
+   * "a" is too deep for both, and fits both with 3. */
+  static const char kNested[] = "{\"b\": {\"c\": 1}}";
+  static const char kNestedRequest[] =
+      "{\"principal\": \"User::\\\"a\\\"\", \"action\": \"Action::\\\"view\\\"\", "
+      "\"resource\": \"Photo::\\\"p\\\"\", \"context\": {\"a\": {\"b\": {\"c\": 1}}}}";
+  arbiter_limits_t* limits = arbiter_limits_create();
+  arbiter_limits_set_json_max_depth(limits, 2);
+  CHECK(arbiter_request_parse_json_with_limits(kNestedRequest, strlen(kNestedRequest),
+                                               NULL, limits, &err) == NULL);
+  CHECK(Contains(err, "deeper than 2 levels"));
+  arbiter_free(err);
+  err = NULL;
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  arbiter_request_builder_add_json(b, "a", 1, kNested, strlen(kNested));
+  r = arbiter_request_builder_build(b, NULL, &err);  /* the defaults */
+  CHECK(r != NULL && err == NULL);
+  arbiter_request_destroy(r);
+  arbiter_request_builder_set_limits(b, limits);
+  arbiter_limits_destroy(limits);  /* copied by set_limits */
+  arbiter_request_builder_clear(b);  /* keeps the limits */
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  arbiter_request_builder_add_json(b, "a", 1, kNested, strlen(kNested));
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "context `a`") && Contains(err, "deeper than 2 levels"));
+  arbiter_free(err);
+  err = NULL;
+  limits = arbiter_limits_create();
+  arbiter_limits_set_json_max_depth(limits, 3);
+  r = arbiter_request_parse_json_with_limits(kNestedRequest, strlen(kNestedRequest),
+                                             NULL, limits, &err);
+  CHECK(r != NULL && err == NULL);
+  arbiter_request_destroy(r);
+  arbiter_request_builder_set_limits(b, limits);
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  arbiter_request_builder_add_json(b, "a", 1, kNested, strlen(kNested));
+  r = arbiter_request_builder_build(b, NULL, &err);
+  CHECK(r != NULL && err == NULL);
+  arbiter_request_destroy(r);
+  arbiter_limits_set_json_max_bytes(limits, 8);  /* kNested is 15 bytes */
+  arbiter_request_builder_set_limits(b, limits);
+  arbiter_request_builder_add_json(b, "z", 1, kNested, strlen(kNested));
+  CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
+  CHECK(Contains(err, "context `z`") && Contains(err, "more than the limit of 8"));
+  arbiter_free(err);
+  err = NULL;
+  arbiter_request_builder_set_limits(b, NULL);  /* back to the defaults */
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  arbiter_request_builder_add_json(b, "z", 1, kNested, strlen(kNested));
+  r = arbiter_request_builder_build(b, NULL, &err);
+  CHECK(r != NULL && err == NULL);
+  arbiter_request_destroy(r);
+  arbiter_limits_destroy(limits);
+  arbiter_request_builder_set_limits(NULL, NULL);
+
   arbiter_schema_destroy(schema);
   arbiter_request_builder_destroy(b);
   arbiter_request_builder_destroy(NULL);
