@@ -247,9 +247,10 @@ ARBITER_C_EXPORT void arbiter_request_destroy(arbiter_request_t* request);
 /* Builds requests without JSON: the runtime's own strings go straight in.
  * Reading a request from JSON costs many decisions' worth of time; the
  * builder takes well under half of it (bench/c_api_benchmark.cc,
- * BM_CApiBuildRequest against BM_CApiParseRequest). Setters never fail on their own: the first bad argument (an
- * invalid entity type name, NULL text with a length, JSON that does not
- * parse) is kept and reported by arbiter_request_builder_build, which also
+ * BM_CApiBuildRequest against BM_CApiParseRequest). Setters never fail on
+ * their own: the first bad argument (an invalid entity type name, NULL text
+ * with a length, JSON that does not parse or exceeds the builder's limits)
+ * is kept and reported by arbiter_request_builder_build, which also
  * refuses a missing principal, action or resource and a context key given
  * twice. Keys and ids are pointer and length, as everywhere. One builder
  * is one thread's at a time. */
