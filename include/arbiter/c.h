@@ -302,8 +302,8 @@ ARBITER_C_EXPORT void arbiter_request_builder_add_json(
  * json_max_depth counted as arbiter_request_parse_json_with_limits counts
  * it, the context record being the first level, so a value the builder
  * accepts is one a request given as JSON could hold at that key. Copied:
- * `limits` may be destroyed afterwards. Kept by arbiter_request_builder_
- * clear. */
+ * `limits` may be destroyed afterwards; arbiter_request_builder_clear keeps
+ * them. */
 ARBITER_C_EXPORT void arbiter_request_builder_set_limits(
     arbiter_request_builder_t* builder, const arbiter_limits_t* limits);
 /* The request built from what was set (the builder keeps it, for the next

@@ -631,6 +631,14 @@ static void TestGuard(void) {
   remove(path);
 }
 
+/* Clears the builder and sets User::"a", Action::"view", Photo::"p". */
+static void StartRequest(arbiter_request_builder_t* b) {
+  arbiter_request_builder_clear(b);
+  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
+  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
+  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+}
+
 static void TestBuilder(void) {
   char* err = NULL;
   arbiter_policy_set_t* set;
@@ -712,19 +720,13 @@ static void TestBuilder(void) {
    * an extension value, not a string. */
   arbiter_schema_t* schema =
       arbiter_schema_parse(kSchema, strlen(kSchema), NULL, &err);
-  arbiter_request_builder_clear(b);
-  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
-  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
-  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  StartRequest(b);
   arbiter_request_builder_add_string(b, "ip", 2, "10.0.0.1", 8);
   CHECK(arbiter_request_builder_build(b, schema, &err) == NULL);
   CHECK(Contains(err, "ip"));
   arbiter_free(err);
   err = NULL;
-  arbiter_request_builder_clear(b);
-  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
-  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
-  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  StartRequest(b);
   arbiter_request_builder_add_extension(b, "ip", 2, "ip", "10.0.0.1", 8);
   r = arbiter_request_builder_build(b, schema, &err);
   CHECK(r != NULL && err == NULL);
@@ -744,20 +746,14 @@ static void TestBuilder(void) {
   CHECK(Contains(err, "deeper than 2 levels"));
   arbiter_free(err);
   err = NULL;
-  arbiter_request_builder_clear(b);
-  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
-  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
-  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  StartRequest(b);
   arbiter_request_builder_add_json(b, "a", 1, kNested, strlen(kNested));
   r = arbiter_request_builder_build(b, NULL, &err);  /* the defaults */
   CHECK(r != NULL && err == NULL);
   arbiter_request_destroy(r);
   arbiter_request_builder_set_limits(b, limits);
   arbiter_limits_destroy(limits);  /* copied by set_limits */
-  arbiter_request_builder_clear(b);  /* keeps the limits */
-  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
-  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
-  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  StartRequest(b);  /* clearing keeps the limits */
   arbiter_request_builder_add_json(b, "a", 1, kNested, strlen(kNested));
   CHECK(arbiter_request_builder_build(b, NULL, &err) == NULL);
   CHECK(Contains(err, "context `a`") && Contains(err, "deeper than 2 levels"));
@@ -770,10 +766,7 @@ static void TestBuilder(void) {
   CHECK(r != NULL && err == NULL);
   arbiter_request_destroy(r);
   arbiter_request_builder_set_limits(b, limits);
-  arbiter_request_builder_clear(b);
-  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
-  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
-  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  StartRequest(b);
   arbiter_request_builder_add_json(b, "a", 1, kNested, strlen(kNested));
   r = arbiter_request_builder_build(b, NULL, &err);
   CHECK(r != NULL && err == NULL);
@@ -786,10 +779,7 @@ static void TestBuilder(void) {
   arbiter_free(err);
   err = NULL;
   arbiter_request_builder_set_limits(b, NULL);  /* back to the defaults */
-  arbiter_request_builder_clear(b);
-  arbiter_request_builder_set_entity(b, ARBITER_PRINCIPAL, "User", 4, "a", 1);
-  arbiter_request_builder_set_entity(b, ARBITER_ACTION, "Action", 6, "view", 4);
-  arbiter_request_builder_set_entity(b, ARBITER_RESOURCE, "Photo", 5, "p", 1);
+  StartRequest(b);
   arbiter_request_builder_add_json(b, "z", 1, kNested, strlen(kNested));
   r = arbiter_request_builder_build(b, NULL, &err);
   CHECK(r != NULL && err == NULL);
