@@ -259,25 +259,23 @@ def _check_limits(lib):
 
     nested = '{"principal": "User::\\"a\\"", "action": "Action::\\"v\\"", ' \
              '"resource": "Photo::\\"p\\"", "context": {"a": {"b": {"c": 1}}}}'
-    Request(lib, nested)  # within the defaults
-    shallow = Limits(lib, json_max_depth=2)
-    assert rejects(lambda: Request(lib, nested, limits=shallow), "depth"), \
-        "a request nested past json_max_depth was accepted"
-    Request(lib, nested, limits=Limits(lib, json_max_depth=3))
     entities = '[{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}]'
-    Entities(lib, entities)
-    assert rejects(lambda: Entities(lib, entities, limits=Limits(lib, json_max_bytes=16)),
-                   "bytes"), "entities JSON past json_max_bytes was accepted"
     text = "permit (principal, action, resource) when { ((((1)))) == 1 };"
-    PolicySet(lib, text)
-    assert rejects(lambda: PolicySet(lib, text, limits=Limits(lib, policy_max_depth=3)),
-                   "nest"), "a policy nested past policy_max_depth was accepted"
-    assert rejects(lambda: PolicySet(lib, text, limits=Limits(lib, policy_max_bytes=10)),
-                   "bytes"), "policy text past policy_max_bytes was accepted"
     schema = "entity User; action view appliesTo { principal: User, resource: User };"
-    Schema(lib, schema)
-    assert rejects(lambda: Schema(lib, schema, limits=Limits(lib, schema_max_bytes=10)),
-                   "bytes"), "a schema past schema_max_bytes was accepted"
+    # (class, input the defaults accept, a limit it breaks, a word of the message)
+    cases = [
+        (Request, nested, {"json_max_depth": 2}, "depth"),
+        (Entities, entities, {"json_max_bytes": 16}, "bytes"),
+        (PolicySet, text, {"policy_max_depth": 3}, "nest"),
+        (PolicySet, text, {"policy_max_bytes": 10}, "bytes"),
+        (Schema, schema, {"schema_max_bytes": 10}, "bytes"),
+    ]
+    for cls, arg, limit, word in cases:
+        cls(lib, arg)
+        assert rejects(lambda: cls(lib, arg, limits=Limits(lib, **limit)), word), \
+            "%s accepted input past %s" % (cls.__name__, limit)
+    # A request's context record is the first level, as in c.h.
+    Request(lib, nested, limits=Limits(lib, json_max_depth=3))
     try:
         Limits(lib, json_depth=3)
         raise AssertionError("an unknown limit name was accepted")
