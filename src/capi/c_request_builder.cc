@@ -248,14 +248,8 @@ void arbiter_request_builder_add_json(arbiter_request_builder_t* builder,
     }
     // Read as the same field of a request given as JSON: the context
     // record around it is the first level of max_depth.
-    absl::StatusOr<nlohmann::json> doc = arbiter::internal::ParseJsonText(
-        text, builder->json, arbiter::internal::JsonDepthFor(builder->json, 0),
-        "JSON value", /*entity_document=*/false);
-    absl::StatusOr<arbiter::Value> parsed =
-        doc.ok() ? arbiter::internal::JsonToValueNested(
-                       *doc, builder->json, arbiter::internal::Where{},
-                       /*outer_depth=*/1)
-                 : absl::StatusOr<arbiter::Value>(doc.status());
+    absl::StatusOr<arbiter::Value> parsed = arbiter::internal::ValueFromJsonNested(
+        text, builder->json, /*outer_depth=*/1);
     if (!parsed.ok()) {
       builder->Fail(absl::StrCat("request builder: ", FieldName(key), ": ",
                                  parsed.status().message()));

@@ -498,12 +498,21 @@ bool Entities::IsIn(const EntityUid& a, const EntityUid& b) const {
 
 absl::StatusOr<Value> ValueFromJson(std::string_view json,
                                     const JsonOptions& options) {
-  absl::StatusOr<Json> doc = internal::ParseJsonText(
-      json, options, internal::JsonDepthFor(options, 0), "JSON value",
-      /*entity_document=*/false);
-  if (!doc.ok()) return doc.status();
-  return internal::JsonToValue(*doc, options, Where{});
+  return internal::ValueFromJsonNested(json, options, 0);
 }
+
+namespace internal {
+
+absl::StatusOr<Value> ValueFromJsonNested(std::string_view json,
+                                          const JsonOptions& options,
+                                          size_t outer_depth) {
+  absl::StatusOr<Json> doc = ParseJsonText(json, options, JsonDepthFor(options, 0),
+                                           "JSON value", /*entity_document=*/false);
+  if (!doc.ok()) return doc.status();
+  return JsonToValueNested(*doc, options, Where{}, outer_depth);
+}
+
+}  // namespace internal
 
 absl::StatusOr<EntityUid> EntityUidFromJson(std::string_view json) {
   JsonOptions options;

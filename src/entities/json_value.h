@@ -91,6 +91,14 @@ absl::StatusOr<Value> JsonToValueNested(const nlohmann::json& json,
                                         const JsonOptions& options,
                                         const Where& where, size_t outer_depth);
 
+// ValueFromJson (entities.h) for a value that sits inside `outer_depth`
+// levels of nesting already open, which count toward options.max_depth: the
+// request builder reads a context field's value with the context record as
+// the first level, as a request parsed whole from JSON counts it.
+absl::StatusOr<Value> ValueFromJsonNested(std::string_view json,
+                                          const JsonOptions& options,
+                                          size_t outer_depth);
+
 // The message for `detail` about the value at `path` inside `where`, in the
 // form every conversion error takes: "context: role `path`: detail" (empty
 // parts left out; with no role the path reads "at `path`"). `path` is the
