@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <bit>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -466,6 +468,17 @@ TEST_CASE("entities: decision-path blocks agree with the stored entities", "[ent
       for (const EntityUid& a : probes) {
         CHECK(h->HasAncestor(a) == e->HasAncestor(a));
       }
+      // The signature holds the bits of the uid, its type and every
+      // ancestor (a clear bit must prove absence), and few others: with a
+      // handful of ancestors most bits stay clear, or it would filter
+      // nothing.
+      using internal::EntityHot;
+      CHECK((h->signature & EntityHot::SignatureBit(uid.packed())) != 0);
+      CHECK((h->signature & EntityHot::SignatureBit(EntityHot::TypeKey(uid.type))) != 0);
+      for (const EntityUid& a : e->ancestor_list) {
+        CHECK((h->signature & EntityHot::SignatureBit(a.packed())) != 0);
+      }
+      CHECK(std::popcount(h->signature) <= static_cast<int>(h->num_ancestors) + 2);
       ++compared;
     }
   }

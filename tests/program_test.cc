@@ -327,6 +327,47 @@ TEST_CASE("program: a context overlay adds fields and wins on equal keys",
   CHECK(whole.reasons == std::vector<std::string_view>{"policy3"});
 }
 
+TEST_CASE("program: every field of a wide context is found, and no other",
+          "[program]") {
+  // 300 fields: more than the evaluator's 64 context slots (keys share
+  // slots) and more than its positions reach (fields past 253 are found
+  // by search). Each policy reads one field and checks its value, so a
+  // field read from the wrong position, or missed, fails its policy.
+  constexpr int kFields = 300;
+  std::string policies;
+  RecordFields fields;
+  for (int i = 0; i < kFields; ++i) {
+    std::string key = "wide_";
+    key += std::to_string(i);
+    fields.emplace_back(Symbol::Intern(key), Value::Long(i));
+    policies += "permit(principal, action, resource) when { context.";
+    policies += key;
+    policies += " == ";
+    policies += std::to_string(i);
+    policies += " };\n";
+  }
+  // Keys no request has: reading one errs, `has` is false.
+  policies += "permit(principal, action, resource) when { context.wide_none == 0 };\n";
+  policies += "permit(principal, action, resource) when { context has wide_absent };\n";
+  std::sort(fields.begin(), fields.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto set = PolicySet::Parse(policies);
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  Request r = MakeRequest();
+  r.context = Value::Record(std::move(fields));
+  for (bool full_scan : {false, true}) {
+    AuthorizeOptions options;
+    options.full_scan = full_scan;
+    Response got = Authorize(**set, **entities, r, options);
+    INFO("full scan: " << full_scan);
+    CHECK(got.reasons.size() == kFields);
+    REQUIRE(got.errors.size() == 1);
+    CHECK(got.errors[0].policy_id == std::string("policy") + std::to_string(kFields));
+  }
+}
+
 TEST_CASE("EffectiveContext lays the overlay over the context", "[program]") {
   Request r;
   r.context = *ValueFromJson(R"({"a": 1, "b": 2})");

@@ -462,7 +462,7 @@ void Entities::BuildLookup() {
   for (const auto& [uid, stored] : map_) {
     auto* hot = new (&hot_[at]) internal::EntityHot{
         &stored, stored.attrs.data(), static_cast<uint32_t>(stored.attrs.size()),
-        static_cast<uint32_t>(stored.ancestor_list.size())};
+        static_cast<uint32_t>(stored.ancestor_list.size()), 0};
     at += lines_for(stored);
     auto* keys = const_cast<uint32_t*>(hot->attr_keys());
     for (size_t i = 0; i < stored.attrs.size(); ++i) keys[i] = stored.attrs[i].first.id();
@@ -471,6 +471,7 @@ void Entities::BuildLookup() {
     for (size_t i = 0; i < stored.ancestor_list.size(); ++i) {
       ancestors[i] = stored.ancestor_list[i].packed();
     }
+    hot->signature = internal::EntityHot::SignatureOf(uid, ancestors, hot->num_ancestors);
     size_t i = LookupHome(uid.packed());
     while (lookup_[i].key != kNoEntity) i = (i + 1) & mask;
     lookup_[i] = LookupSlot{uid.packed(), hot};

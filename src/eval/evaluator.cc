@@ -17,6 +17,7 @@
 
 #include "src/eval/evaluator.h"
 
+#include <cstring>
 #include <string>
 
 #include "absl/status/status.h"
@@ -99,10 +100,6 @@ void PrefetchLines(const void* data, size_t size) {
   for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(begin + off);
 #endif
 }
-// A record's fields: lookups scan them in key order.
-void PrefetchFields(const RecordFields& fields) {
-  PrefetchLines(fields.data(), fields.size() * sizeof(fields[0]));
-}
 
 // Starts loading what the index and the conditions read next of a request
 // entity: its ancestors and its attributes.
@@ -132,7 +129,15 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
   PrefetchEntityData(resource_entity_);
   // Nearly every decision reads context fields.
   if (request.context->is(ValueKind::kRecord)) {
-    PrefetchFields(request.context->as_record());
+    const RecordFields& fields = request.context->as_record();
+    context_fields_ = &fields;
+    std::memset(context_slots_, kContextNone, sizeof context_slots_);
+    const size_t n = fields.size();
+    for (size_t i = 0; i < n; ++i) {
+      uint8_t& slot = context_slots_[fields[i].first.id() & 63];
+      slot = (slot == kContextNone && i < kContextScan) ? static_cast<uint8_t>(i)
+                                                        : kContextScan;
+    }
   }
   if (request.context_overlay != nullptr) {
     for (const auto& field : *request.context_overlay) {

@@ -7,6 +7,7 @@
 #include "src/index/policy_index.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -151,7 +152,11 @@ PolicyIndex::PolicyIndex(
   std::vector<std::pair<uint64_t, Bucket>> buckets;
   buckets.reserve(building.size());
   auto append = [&](const std::vector<uint32_t>& ids) {
-    for (uint32_t id : ids) entries_.push_back(scopes[id]);
+    for (uint32_t id : ids) {
+      const Entry& e = scopes[id];
+      entries_.push_back(e);
+      needs_.push_back(NeedOf(e));
+    }
   };
   for (const auto& [key, b] : building) {
     Bucket out;
@@ -163,6 +168,21 @@ PolicyIndex::PolicyIndex(
     buckets.emplace_back(key, out);
   }
   table_.Build(buckets);
+}
+
+PolicyIndex::Need PolicyIndex::NeedOf(const Entry& e) {
+  Need need{};
+  for (int s = 0; s < 3; ++s) {
+    if ((e.type_tested >> s) & 1) {
+      need.bits[s] |= EntityHot::SignatureBit(EntityHot::TypeKey(
+          std::bit_cast<Symbol>(e.type[s])));
+    }
+    // An `in [...]` slot needs any one of its bits: nothing in particular.
+    if (e.test[s] == kEqEntity || e.test[s] == kInEntity) {
+      need.bits[s] |= EntityHot::SignatureBit(e.entity[s]);
+    }
+  }
+  return need;
 }
 
 // The slow path of an `in [E1, E2, ...]` slot (action scopes only).
@@ -188,7 +208,14 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
 void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
                                  const RequestSlot* req,
                                  std::vector<uint32_t>* out) const {
+  const uint64_t missing0 = ~req[0].signature, missing1 = ~req[1].signature,
+                 missing2 = ~req[2].signature;
   for (uint32_t k = begin; k < end; ++k) {
+    const Need& need = needs_[k];
+    if (((need.bits[0] & missing0) | (need.bits[1] & missing1) |
+         (need.bits[2] & missing2)) != 0) {
+      continue;
+    }
     const Entry& e = entries_[k];
     // Resource, principal, then action: most entries a request scans
     // fail on the resource or the principal (policies name one project or
@@ -227,6 +254,8 @@ void PolicyIndex::Candidates(const RequestView& request,
   const size_t base = out->size();
   auto slot_of = [](const EntityUid& uid, const EntityHot* e) {
     return RequestSlot{uid.packed(), uid.type,
+                       e != nullptr ? e->signature
+                                    : EntityHot::SignatureOf(uid, nullptr, 0),
                        e != nullptr ? e->num_ancestors : 0u,
                        e != nullptr ? e->ancestors() : nullptr};
   };
