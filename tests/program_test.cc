@@ -329,42 +329,56 @@ TEST_CASE("program: a context overlay adds fields and wins on equal keys",
 
 TEST_CASE("program: every field of a wide context is found, and no other",
           "[program]") {
-  // 300 fields: more than the evaluator's 64 context slots (keys share
+  // 300 keys: more than the evaluator's 64 context slots (keys share
   // slots) and more than its positions reach (fields past 253 are found
-  // by search). Each policy reads one field and checks its value, so a
-  // field read from the wrong position, or missed, fails its policy.
-  constexpr int kFields = 300;
+  // by search). Policy 2i reads key i and checks its value, policy 2i+1
+  // asks whether it is there; a field read from the wrong position, or
+  // missed, or a key found that is not there, changes the answer. A wide
+  // context has all of them; a narrow one only the first three, so that
+  // most keys asked for fall in a slot that holds another key or none.
+  constexpr int kKeys = 300;
+  constexpr int kNarrow = 3;
   std::string policies;
-  RecordFields fields;
-  for (int i = 0; i < kFields; ++i) {
+  RecordFields wide, narrow;
+  for (int i = 0; i < kKeys; ++i) {
     std::string key = "wide_";
     key += std::to_string(i);
-    fields.emplace_back(Symbol::Intern(key), Value::Long(i));
+    wide.emplace_back(Symbol::Intern(key), Value::Long(i));
+    if (i < kNarrow) narrow.emplace_back(Symbol::Intern(key), Value::Long(i));
     policies += "permit(principal, action, resource) when { context.";
     policies += key;
     policies += " == ";
     policies += std::to_string(i);
     policies += " };\n";
+    policies += "permit(principal, action, resource) when { context has ";
+    policies += key;
+    policies += " };\n";
   }
-  // Keys no request has: reading one errs, `has` is false.
-  policies += "permit(principal, action, resource) when { context.wide_none == 0 };\n";
-  policies += "permit(principal, action, resource) when { context has wide_absent };\n";
-  std::sort(fields.begin(), fields.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
   auto set = PolicySet::Parse(policies);
   REQUIRE(set.ok());
   auto entities = Entities::FromJson(kEntities);
   REQUIRE(entities.ok());
+  auto id = [](int i) { return std::string("policy") + std::to_string(i); };
   Request r = MakeRequest();
-  r.context = Value::Record(std::move(fields));
   for (bool full_scan : {false, true}) {
     AuthorizeOptions options;
     options.full_scan = full_scan;
-    Response got = Authorize(**set, **entities, r, options);
     INFO("full scan: " << full_scan);
-    CHECK(got.reasons.size() == kFields);
-    REQUIRE(got.errors.size() == 1);
-    CHECK(got.errors[0].policy_id == std::string("policy") + std::to_string(kFields));
+    r.context = Value::Record(wide);
+    Response got = Authorize(**set, **entities, r, options);
+    CHECK(got.reasons.size() == 2 * kKeys);
+    CHECK(got.errors.empty());
+    r.context = Value::Record(narrow);
+    got = Authorize(**set, **entities, r, options);
+    std::vector<std::string> want_reasons, got_reasons, got_errors;
+    for (int i = 0; i < 2 * kNarrow; ++i) want_reasons.push_back(id(i));
+    for (std::string_view s : got.reasons) got_reasons.emplace_back(s);
+    CHECK(got_reasons == want_reasons);
+    // Reading each absent key errs; asking for it does not.
+    REQUIRE(got.errors.size() == kKeys - kNarrow);
+    for (int i = kNarrow; i < kKeys; ++i) {
+      CHECK(got.errors[i - kNarrow].policy_id == id(2 * i));
+    }
   }
 }
 
