@@ -17,6 +17,7 @@
 
 #include "src/eval/evaluator.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -132,11 +133,15 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
     const RecordFields& fields = request.context->as_record();
     context_fields_ = &fields;
     std::memset(context_slots_, kContextNone, sizeof context_slots_);
-    const size_t n = fields.size();
+    // A slot a second key falls in is searched; so is any a key past
+    // the positions' range falls in (second loop, for huge contexts).
+    const size_t n = std::min<size_t>(fields.size(), kContextScan);
     for (size_t i = 0; i < n; ++i) {
       uint8_t& slot = context_slots_[fields[i].first.id() & 63];
-      slot = (slot == kContextNone && i < kContextScan) ? static_cast<uint8_t>(i)
-                                                        : kContextScan;
+      slot = slot == kContextNone ? static_cast<uint8_t>(i) : kContextScan;
+    }
+    for (size_t i = n; i < fields.size(); ++i) {
+      context_slots_[fields[i].first.id() & 63] = kContextScan;
     }
   }
   if (request.context_overlay != nullptr) {
