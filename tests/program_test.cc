@@ -121,6 +121,12 @@ TEST_CASE("program: attribute access and comparisons", "[program]") {
   ExpectAllow("-context.n == -7");
   ExpectAllow("principal.budget.greaterThan(decimal(\"1.0\"))");
   ExpectAllow("context.when < datetime(\"2027-01-01\")");
+  // Two attributes compared: one fused instruction when both are longs,
+  // the tree walker otherwise (datetimes compare too; strings err).
+  ExpectAllow("principal.level < context.n && context.n >= principal.level");
+  ExpectDeny("principal.level > context.n");
+  ExpectAllow("context.when >= context.when && !(context.when < context.when)");
+  ExpectAllow("context.n <= context.n && !(context.n < context.n)");
 }
 
 TEST_CASE("program: has, in, is, like, sets", "[program]") {
@@ -159,6 +165,10 @@ TEST_CASE("program: errors are those of the tree walker", "[program]") {
   ExpectError("true && context.n", "type error");
   ExpectError("context.n", "type error");
   ExpectError("context.n.isInRange(ip(\"1.2.3.4\"))", "type error");
+  ExpectError("principal.nope.isInRange(ip(\"1.2.3.4\"))", "does not have the attribute");
+  ExpectError("principal.level < context.s", "type error");
+  ExpectError("principal.level <= context.nope", "record does not have the attribute");
+  ExpectError("principal.nope >= context.n", "does not have the attribute `nope`");
   ExpectError("context.n like \"*\"", "type error");
   ExpectError("context.n in Group::\"staff\"", "type error");
   ExpectError("principal in [1]", "type error");
@@ -208,6 +218,15 @@ TEST_CASE("program: threaded short-circuits and fused conditions", "[program]") 
        Decision::kDeny},
       {"when { principal.level == 3 || principal.level.isInRange(ip(\"1.2.3.4\")) }",
        Decision::kAllow},
+      {"when { principal.level <= context.n } unless { context.n < principal.level }",
+       Decision::kAllow},
+      {"unless { principal.level <= context.n }", Decision::kDeny},
+      {"when { context.n > principal.level && principal.home.isInRange(ip(\"10.0.0.0/8\")) }",
+       Decision::kAllow},
+      {"unless { principal.home.isInRange(ip(\"10.1.0.0/16\")) }", Decision::kDeny},
+      {"when { context.ip.isInRange(ip(\"10.0.0.0/8\")) || context.ip.isInRange(ip(\"192.168.0.0/16\")) }",
+       Decision::kAllow},
+      {"when { (principal.level - 1) * 2 >= context.n - 3 }", Decision::kAllow},
   };
   for (const Case& c : cases) {
     INFO("clauses: " << c.clauses);
@@ -242,6 +261,28 @@ TEST_CASE("program: `when { a && b }` runs as two tests, no jumps", "[program]")
   CHECK(ops == expected);
   CHECK((program.code()[program.entry(0)].b & internal::kThenWhen) != 0);
   CHECK((program.code()[program.entry(0) + 3].b & internal::kThenWhen) != 0);
+}
+
+TEST_CASE("program: two attributes compared, and an attribute in a literal range, are one instruction each",
+          "[program]") {
+  auto set = PolicySet::Parse(
+      "permit(principal, action, resource) when {\n"
+      "  context.expires <= context.now || context.ip.isInRange(ip(\"10.0.0.0/8\")) }\n"
+      "unless { principal.level > context.n };");
+  REQUIRE(set.ok());
+  const internal::Program& program = (*set)->program();
+  REQUIRE(program.entry(0) != internal::Program::kNotCompiled);
+  std::vector<internal::Op> ops;
+  for (uint32_t pc = program.entry(0);; ++pc) {
+    ops.push_back(program.code()[pc].op);
+    if (ops.back() == internal::Op::kSatisfied) break;
+  }
+  using internal::Op;
+  const std::vector<Op> expected = {
+      Op::kVarAttrCmpVarAttr, Op::kOperand, Op::kSkipIf,
+      Op::kVarAttrInRangeLit, Op::kOperand, Op::kWhen,
+      Op::kVarAttrCmpVarAttr, Op::kOperand, Op::kUnless, Op::kSatisfied};
+  CHECK(ops == expected);
 }
 
 TEST_CASE("program: what stays on the tree walker still decides", "[program]") {

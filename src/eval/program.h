@@ -42,6 +42,13 @@ enum class Op : uint8_t {
   // literal's index is in the next word (a kOperand), which is skipped.
   kVarAttrEqLit,
   kVarAttrCmpLit,
+  // Fused `var.attr < var2.attr2` etc. (b: BinaryOp): a: Var, arg: Symbol
+  // id; the next word (a kOperand) holds the second var (a) and attribute
+  // (arg). Both must be longs, or the machine bails.
+  kVarAttrCmpVarAttr,
+  // Fused `var.attr.isInRange(lit)`: a: Var, arg: Symbol id; the literal
+  // range's index is in the next word (a kOperand).
+  kVarAttrInRangeLit,
   kOperand,      // arg: data for the instruction before; never dispatched
   kAttr,         // arg: Symbol id. pops entity/record, pushes its attribute
   kVarHas,       // a: Var, arg: Symbol id. `context has x`, ...

@@ -99,7 +99,10 @@ class Compiler {
     switch (in.op) {
       case Op::kVarAttrEqLit:
       case Op::kVarAttrCmpLit:
+      case Op::kVarAttrCmpVarAttr:
+      case Op::kVarAttrInRangeLit:
       case Op::kVarHas:
+      case Op::kCmp:
       case Op::kEq:
       case Op::kNe:
       case Op::kEqLit:
@@ -219,6 +222,10 @@ class Compiler {
   static bool IsEntityVar(const Expr& e) {
     return e.kind == ExprKind::kVar;
   }
+  // `var.attr`: what kVarAttr and the instructions fused with it read.
+  static bool IsVarAttr(const Expr& e) {
+    return e.kind == ExprKind::kGetAttr && IsEntityVar(*e.children[0]);
+  }
 
   bool Emit(const Expr& e) {
     switch (e.kind) {
@@ -302,6 +309,16 @@ class Compiler {
         // A call with the wrong number of arguments is an error: left to
         // the tree walker, so that the machine need not check per call.
         if (static_cast<int>(e.children.size()) != ExtArity(e.fn)) return false;
+        // `context.ip.isInRange(ip("10.0.0.0/8"))`: one instruction.
+        if (e.fn == ExtFn::kIsInRange && IsVarAttr(*e.children[0]) &&
+            e.children[1]->kind == ExprKind::kLiteral &&
+            e.children[1]->literal.is(ValueKind::kIpAddr)) {
+          const Expr& attr = *e.children[0];
+          Push(Op::kVarAttrInRangeLit, static_cast<uint8_t>(attr.children[0]->var),
+               attr.attr.id());
+          Push(Op::kOperand, 0, AddLiteral(e.children[1]->literal));
+          return Grow();
+        }
         for (const auto& c : e.children) {
           if (!Emit(*c)) return false;
         }
@@ -340,6 +357,14 @@ class Compiler {
           PushLiteralTest(Op::kCmpLit, Op::kVarAttrCmpLit,
                           static_cast<uint16_t>(e.op), AddLiteral(rhs.literal));
           return true;
+        }
+        // `context.expires <= context.now`: one instruction.
+        if (IsVarAttr(lhs) && IsVarAttr(rhs)) {
+          code_.push_back(Instr{Op::kVarAttrCmpVarAttr,
+                                static_cast<uint8_t>(lhs.children[0]->var),
+                                static_cast<uint16_t>(e.op), lhs.attr.id()});
+          Push(Op::kOperand, static_cast<uint8_t>(rhs.children[0]->var), rhs.attr.id());
+          return Grow();
         }
         return EmitPair(e, Op::kCmp);
       case BinaryOp::kAdd:

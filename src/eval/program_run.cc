@@ -153,6 +153,26 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         }
         break;
       }
+      case Op::kVarAttrCmpVarAttr: {
+        const Value* v = VarAttr(eval, in);
+        const Value* w = VarAttr(eval, code[++pc]);
+        if (v == nullptr || w == nullptr || !v->is(ValueKind::kLong) ||
+            !w->is(ValueKind::kLong)) {
+          return RunResult::kBail;
+        }
+        const int c = Cmp3(v->as_long(), w->as_long());
+        if (!test_result(in, Compare(static_cast<BinaryOp>(in.b & 0xff), c), sp)) {
+          return RunResult::kNotSatisfied;
+        }
+        break;
+      }
+      case Op::kVarAttrInRangeLit: {
+        const Value* v = VarAttr(eval, in);
+        if (v == nullptr || !v->is(ValueKind::kIpAddr)) return RunResult::kBail;
+        const bool r = IpIsInRange(v->as_ip(), program.literal(code[++pc].arg).as_ip());
+        if (!test_result(in, r, sp)) return RunResult::kNotSatisfied;
+        break;
+      }
       case Op::kOperand:
         // Consumed by the instruction before it; reaching one is a
         // compiler bug, and the tree walker is always right.
@@ -229,8 +249,9 @@ RunResult RunProgram(const Program& program, uint32_t entry,
           if (!ext.ok()) return RunResult::kBail;
           c = *ext;
         }
-        --sp;
-        stack[sp - 1] = BoolValue(Compare(static_cast<BinaryOp>(in.a), c));
+        if (!test_result(in, Compare(static_cast<BinaryOp>(in.a), c), sp - 2)) {
+          return RunResult::kNotSatisfied;
+        }
         break;
       }
       case Op::kCmpLit: {
