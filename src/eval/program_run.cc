@@ -16,6 +16,7 @@
 // error exactly as Cedar words it.
 
 #include <bit>
+#include <cstddef>
 #include <cstring>
 #include <new>
 #include <utility>
@@ -89,21 +90,23 @@ RunResult RunProgram(const Program& program, uint32_t entry,
   const Value* stack[kMax];
   // Raw storage for computed results: slot i holds the value at stack[i].
   alignas(Value) unsigned char results[kMax][sizeof(Value)];
-  int sp = 0;  // number of values on the stack
+  // Pointer-sized, like the position below: the stack and the code are
+  // indexed with no widening per instruction.
+  ptrdiff_t sp = 0;  // number of values on the stack
   // Writes a computed, heap-free result at stack position `at`.
   // The previous occupant of the slot (if any) was heap-free: nothing to
   // destroy.
-  auto store = [&](int at, Value v) {
+  auto store = [&](ptrdiff_t at, Value v) {
     stack[at] = new (results[at]) Value(std::move(v));
   };
 
   const Instr* code = program.code();
-  uint32_t pc = entry;
+  const Instr* ip = code + entry;
   // The boolean result `r` of the test at `in`, whose value goes to stack
   // position `at`: pushed there, or, when the test carries a fused
   // condition (kThenWhen / kThenUnless), applied; false means the policy is
   // not satisfied.
-  auto test_result = [&](const Instr& in, bool r, int at) {
+  auto test_result = [&](const Instr& in, bool r, ptrdiff_t at) {
     if ((in.b & (kThenWhen | kThenUnless)) == 0) {
       stack[at] = BoolValue(r);
       sp = at + 1;
@@ -111,11 +114,11 @@ RunResult RunProgram(const Program& program, uint32_t entry,
     }
     if (r != ((in.b & kThenWhen) != 0)) return false;
     sp = at;
-    ++pc;  // past the kWhen / kUnless
+    ++ip;  // past the kWhen / kUnless
     return true;
   };
-  for (;; ++pc) {
-    const Instr& in = code[pc];
+  for (;; ++ip) {
+    const Instr& in = *ip;
     switch (in.op) {
       case Op::kPushVar:
         // A whole context with an overlay would have to be built: the tree
@@ -138,7 +141,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kVarAttrEqLit: {
         const Value* v = VarAttr(eval, in);
         if (v == nullptr) return RunResult::kBail;
-        const bool eq = Equal(*v, program.literal(code[++pc].arg));
+        const bool eq = Equal(*v, program.literal((++ip)->arg));
         if (!test_result(in, eq != ((in.b & 0xff) != 0), sp)) {
           return RunResult::kNotSatisfied;
         }
@@ -147,7 +150,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kVarAttrCmpLit: {
         const Value* v = VarAttr(eval, in);
         if (v == nullptr || !v->is(ValueKind::kLong)) return RunResult::kBail;
-        const int c = Cmp3(v->as_long(), program.literal(code[++pc].arg).as_long());
+        const int c = Cmp3(v->as_long(), program.literal((++ip)->arg).as_long());
         if (!test_result(in, Compare(static_cast<BinaryOp>(in.b & 0xff), c), sp)) {
           return RunResult::kNotSatisfied;
         }
@@ -155,7 +158,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       }
       case Op::kVarAttrCmpVarAttr: {
         const Value* v = VarAttr(eval, in);
-        const Value* w = VarAttr(eval, code[++pc]);
+        const Value* w = VarAttr(eval, *++ip);
         if (v == nullptr || w == nullptr || !v->is(ValueKind::kLong) ||
             !w->is(ValueKind::kLong)) {
           return RunResult::kBail;
@@ -169,7 +172,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kVarAttrInRangeLit: {
         const Value* v = VarAttr(eval, in);
         if (v == nullptr || !v->is(ValueKind::kIpAddr)) return RunResult::kBail;
-        const bool r = IpIsInRange(v->as_ip(), program.literal(code[++pc].arg).as_ip());
+        const bool r = IpIsInRange(v->as_ip(), program.literal((++ip)->arg).as_ip());
         if (!test_result(in, r, sp)) return RunResult::kNotSatisfied;
         break;
       }
@@ -422,7 +425,7 @@ RunResult RunProgram(const Program& program, uint32_t entry,
         const bool short_value = in.op == Op::kOrJump;
         if (a.as_bool() == short_value) {
           stack[sp - 1] = BoolValue(short_value);
-          pc = in.arg - 1;
+          ip = code + in.arg - 1;
         } else {
           --sp;
         }
@@ -434,17 +437,17 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kJumpIfFalse: {
         const Value& a = *stack[--sp];
         if (!a.is(ValueKind::kBool)) return RunResult::kBail;
-        if (!a.as_bool()) pc = in.arg - 1;
+        if (!a.as_bool()) ip = code + in.arg - 1;
         break;
       }
       case Op::kSkipIf: {
         const Value& a = *stack[--sp];
         if (!a.is(ValueKind::kBool)) return RunResult::kBail;
-        if (a.as_bool() == (in.a != 0)) pc = in.arg - 1;
+        if (a.as_bool() == (in.a != 0)) ip = code + in.arg - 1;
         break;
       }
       case Op::kJump:
-        pc = in.arg - 1;
+        ip = code + in.arg - 1;
         break;
       case Op::kWhen:
       case Op::kUnless: {
