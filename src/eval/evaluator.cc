@@ -120,9 +120,9 @@ void PrefetchEntityData(const EntityHot* e) {
 Evaluator::Evaluator(const Entities& entities, const RequestView& request)
     : entities_(PrefetchRequestEntities(entities, request)),
       request_(request),
-      principal_(Value::Entity(request.principal)),
-      action_(Value::Entity(request.action)),
-      resource_(Value::Entity(request.resource)),
+      principal_(request.principal),
+      action_(request.action),
+      resource_(request.resource),
       principal_entity_(entities.FindHot(request.principal)),
       action_entity_(entities.FindHot(request.action)),
       resource_entity_(entities.FindHot(request.resource)) {
@@ -416,9 +416,9 @@ const Value* Evaluator::Eval(const Expr& e, Value* tmp) {
       return &e.literal;
     case ExprKind::kVar:
       switch (e.var) {
-        case Var::kPrincipal: return &principal_;
-        case Var::kAction: return &action_;
-        case Var::kResource: return &resource_;
+        case Var::kPrincipal: return &principal_.get();
+        case Var::kAction: return &action_.get();
+        case Var::kResource: return &resource_.get();
         case Var::kContext: return Context();
       }
       return Fail(absl::InternalError("unknown variable"));

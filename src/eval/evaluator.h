@@ -17,6 +17,7 @@
 #ifndef ARBITER_EVAL_EVALUATOR_H_
 #define ARBITER_EVAL_EVALUATOR_H_
 
+#include <new>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,25 @@
 #include "src/eval/request_view.h"
 
 namespace arbiter::internal {
+
+// An entity Value built in place and never destroyed. An entity Value
+// owns no heap memory, so its destructor has nothing to do, yet as a
+// variant's it would still switch on the kind: for the three request
+// variables, built every decision, that is work for nothing.
+class EntityValue {
+ public:
+  explicit EntityValue(const EntityUid& uid) {
+    new (storage_) Value(Value::Entity(uid));
+  }
+  EntityValue(const EntityValue&) = delete;
+  EntityValue& operator=(const EntityValue&) = delete;
+  const Value& get() const {
+    return *std::launder(reinterpret_cast<const Value*>(storage_));
+  }
+
+ private:
+  alignas(Value) unsigned char storage_[sizeof(Value)];
+};
 
 class Evaluator {
  public:
@@ -71,9 +91,9 @@ class Evaluator {
   // Not for `context` when the request has an overlay (see Context()).
   const Value& var_value(Var v) const {
     switch (v) {
-      case Var::kPrincipal: return principal_;
-      case Var::kAction: return action_;
-      case Var::kResource: return resource_;
+      case Var::kPrincipal: return principal_.get();
+      case Var::kAction: return action_.get();
+      case Var::kResource: return resource_.get();
       case Var::kContext: break;
     }
     return *request_.context;
@@ -155,9 +175,9 @@ class Evaluator {
   const Entities& entities_;
   const RequestView request_;
   std::optional<Value> merged_context_;
-  const Value principal_;
-  const Value action_;
-  const Value resource_;
+  const EntityValue principal_;
+  const EntityValue action_;
+  const EntityValue resource_;
   // The request's own entities are looked up once per decision.
   const EntityHot* principal_entity_;
   const EntityHot* action_entity_;
