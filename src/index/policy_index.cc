@@ -153,9 +153,8 @@ PolicyIndex::PolicyIndex(
   buckets.reserve(building.size());
   auto append = [&](const std::vector<uint32_t>& ids) {
     for (uint32_t id : ids) {
-      const Entry& e = scopes[id];
-      entries_.push_back(e);
-      needs_.push_back(NeedOf(e));
+      entries_.push_back(scopes[id]);
+      entries_.back().need = NeedOf(scopes[id]);
     }
   };
   for (const auto& [key, b] : building) {
@@ -170,19 +169,19 @@ PolicyIndex::PolicyIndex(
   table_.Build(buckets);
 }
 
-PolicyIndex::Need PolicyIndex::NeedOf(const Entry& e) {
-  Need need{};
+uint64_t PolicyIndex::NeedOf(const Entry& e) {
+  uint64_t need[3] = {0, 0, 0};
   for (int s = 0; s < 3; ++s) {
     if ((e.type_tested >> s) & 1) {
-      need.bits[s] |= EntityHot::SignatureBit(EntityHot::TypeKey(
+      need[s] |= EntityHot::SignatureBit(EntityHot::TypeKey(
           std::bit_cast<Symbol>(e.type[s])));
     }
     // An `in [...]` slot needs any one of its bits: nothing in particular.
     if (e.test[s] == kEqEntity || e.test[s] == kInEntity) {
-      need.bits[s] |= EntityHot::SignatureBit(e.entity[s]);
+      need[s] |= EntityHot::SignatureBit(e.entity[s]);
     }
   }
-  return need;
+  return Signatures(need[0], need[1], need[2]);
 }
 
 // The slow path of an `in [E1, E2, ...]` slot (action scopes only).
@@ -208,15 +207,11 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
 void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
                                  const RequestSlot* req,
                                  std::vector<uint32_t>* out) const {
-  const uint64_t missing0 = ~req[0].signature, missing1 = ~req[1].signature,
-                 missing2 = ~req[2].signature;
+  const uint64_t missing =
+      ~Signatures(req[0].signature, req[1].signature, req[2].signature);
   for (uint32_t k = begin; k < end; ++k) {
-    const Need& need = needs_[k];
-    if (((need.bits[0] & missing0) | (need.bits[1] & missing1) |
-         (need.bits[2] & missing2)) != 0) {
-      continue;
-    }
     const Entry& e = entries_[k];
+    if ((e.need & missing) != 0) continue;
     // Resource, principal, then action: most entries a request scans
     // fail on the resource or the principal (policies name one project or
     // team each, actions come in a few groups), so these go first.

@@ -23,6 +23,7 @@
 #ifndef ARBITER_INDEX_POLICY_INDEX_H_
 #define ARBITER_INDEX_POLICY_INDEX_H_
 
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -83,8 +84,15 @@ class PolicyIndex {
     kInSetEntity = 3,  // any of a list (kInSet): a range in set_entities_
   };
   // A bucket's entry: a policy's position and its scope, side by side so
-  // that filtering a bucket reads one array in order. 48 bytes.
+  // that filtering a bucket reads one array in order. 56 bytes.
   struct Entry {
+    // The signature bits (EntityHot::signature) the request's entities
+    // must have for the remaining tests to pass, all three slots in one
+    // word (see Signatures): the `==` or `in` target's bit, the tested
+    // type's. Most entries a request scans fail on one of them, so the
+    // scan tests this word first, in two instructions, and reads the rest
+    // only when every bit is there.
+    uint64_t need;
     uint64_t entity[3];  // per slot: the uid (packed); kInSetEntity: end
     uint32_t type[3];    // per slot: the type's Symbol id, when type-tested;
                          // kInSetEntity: begin
@@ -92,16 +100,15 @@ class PolicyIndex {
     EntityTest test[3];
     uint8_t type_tested;  // bit s: slot s requires type[s]
   };
-  static_assert(sizeof(Entry) == 48, "a bucket entry's layout (see above)");
-  // Per entry, in a parallel array, the signature bits (EntityHot::
-  // signature) each slot's entity must have for the entry's remaining
-  // tests to pass: the `==` or `in` target's bit, the tested type's. Most
-  // entries a request scans fail on one of them, so the scan first reads
-  // these 24 bytes and tests all three slots in a few branch-free
-  // instructions, and reads the Entry only when all bits are present.
-  struct Need {
-    uint64_t bits[3];
-  };
+  static_assert(sizeof(Entry) == 56, "a bucket entry's layout (see above)");
+  // Three slots' signature words as one: slot s rotated by 21*s bits, so
+  // that a slot's bits mostly land where the others' do not. OR-ing loses
+  // which slot a bit came from, which only lets a few more entries through
+  // to the exact tests; it never turns one away wrongly, since the same
+  // rotation applies to the request and to `need`.
+  static uint64_t Signatures(uint64_t s0, uint64_t s1, uint64_t s2) {
+    return s0 | std::rotl(s1, 21) | std::rotl(s2, 42);
+  }
   struct RequestSlot {
     uint64_t uid = 0;  // EntityUid::packed()
     Symbol type;
@@ -122,14 +129,13 @@ class PolicyIndex {
   void ProbeSlot(Slot slot, const RequestSlot* req,
                  std::vector<uint32_t>* out) const;
   bool InSetMatches(const Entry& e, int slot, const RequestSlot& r) const;
-  static Need NeedOf(const Entry& e);
+  static uint64_t NeedOf(const Entry& e);
 
   std::vector<uint64_t> set_entities_;   // `in [...]` lists, packed
 
   // Each key's bucket, in the table's slots: a hit costs no further miss.
   KeyTable<Bucket> table_;
   std::vector<Entry> entries_;    // every bucket's policies, back to back
-  std::vector<Need> needs_;       // entries_[i]'s signature bits
   std::vector<uint32_t> catch_all_;
   // Which slots have any keys at all, to skip their probes.
   bool slot_used_[3] = {false, false, false};
