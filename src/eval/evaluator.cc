@@ -129,10 +129,10 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
   PrefetchEntityData(principal_entity_);
   PrefetchEntityData(resource_entity_);
   // Nearly every decision reads context fields.
+  std::memset(context_slots_, kContextNone, sizeof context_slots_);
   if (request.context->is(ValueKind::kRecord)) {
     const RecordFields& fields = request.context->as_record();
     context_fields_ = &fields;
-    std::memset(context_slots_, kContextNone, sizeof context_slots_);
     // A slot a second key falls in is searched; so is any a key past
     // the positions' range falls in (second loop, for huge contexts).
     const size_t n = std::min<size_t>(fields.size(), kContextScan);
@@ -149,6 +149,20 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
       overlay_keys_ |= uint64_t{1} << (field.first.id() & 63);
     }
   }
+}
+
+const Value* Evaluator::ContextFieldSlow(Symbol key) const {
+  if (context_fields_ == nullptr) return nullptr;
+  if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) {
+    if (const Value* v = FindRecordField(*request_.context_overlay, key)) return v;
+  }
+  const uint8_t at = context_slots_[key.id() & 63];
+  if (at < kContextScan) {
+    const auto& field = (*context_fields_)[at];
+    return field.first == key ? &field.second : nullptr;
+  }
+  if (at == kContextNone) return nullptr;
+  return FindRecordField(*context_fields_, key);
 }
 
 void Evaluator::AppendErrorMessage(std::string* out) const {

@@ -100,20 +100,19 @@ class Evaluator {
   }
   // A field of the context, overlay first; nullptr when absent or when the
   // context is not a record.
+  // Inline for the common case, a key the overlay cannot hold in a slot
+  // of its own; the rest out of line.
   const Value* ContextField(Symbol key) const {
-    if (context_fields_ == nullptr) return nullptr;
-    if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) {
-      if (const Value* v = FindRecordField(*request_.context_overlay, key)) {
-        return v;
+    const uint32_t bucket = key.id() & 63;
+    if (((overlay_keys_ >> bucket) & 1) == 0) {
+      const uint8_t at = context_slots_[bucket];
+      if (at < kContextScan) {
+        const auto& field = (*context_fields_)[at];
+        return field.first == key ? &field.second : nullptr;
       }
+      if (at == kContextNone) return nullptr;
     }
-    const uint8_t at = context_slots_[key.id() & 63];
-    if (at < kContextScan) {
-      const auto& field = (*context_fields_)[at];
-      return field.first == key ? &field.second : nullptr;
-    }
-    if (at == kContextNone) return nullptr;
-    return FindRecordField(*context_fields_, key);
+    return ContextFieldSlow(key);
   }
   // The store entry of principal, action or resource (not context).
   const EntityHot* var_entity(Var v) const {
@@ -158,6 +157,7 @@ class Evaluator {
     return -1;
   }
 
+  const Value* ContextFieldSlow(Symbol key) const;
   // `context` as policies see it: the request's record, or with an overlay
   // the union built on first use (the tree walker's path; compiled code
   // reads fields through ContextField without building anything).
@@ -182,10 +182,11 @@ class Evaluator {
   const EntityHot* principal_entity_;
   const EntityHot* action_entity_;
   const EntityHot* resource_entity_;
-  // The context's fields (nullptr when the context is not a record), and
-  // where each is, by its key's Symbol id mod 64: a position, kContextNone
-  // (no key there: absent) or kContextScan (several keys, or a position
-  // past the table's range: search the fields). Policies read the context
+  // The context's fields (nullptr when the context is not a record, and
+  // then every slot is kContextNone), and where each is, by its key's
+  // Symbol id mod 64: a position, kContextNone (no key there: absent) or
+  // kContextScan (several keys, or a position past the table's range:
+  // search the fields). Policies read the context
   // more than anything else, a dozen fields a decision; this makes each
   // read one load and one compare instead of a scan of the sorted keys,
   // for about as much work once per decision as two scans.
