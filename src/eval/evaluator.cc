@@ -151,17 +151,15 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
   }
 }
 
-const Value* Evaluator::ContextFieldSlow(Symbol key) const {
+const Value* Evaluator::OverlaidContextField(Symbol key) const {
+  // An overlay on a context that is not a record adds nothing: `context`
+  // is then not a record, and has no fields.
   if (context_fields_ == nullptr) return nullptr;
-  if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) {
-    if (const Value* v = FindRecordField(*request_.context_overlay, key)) return v;
-  }
-  const uint8_t at = context_slots_[key.id() & 63];
-  if (at < kContextScan) {
-    const auto& field = (*context_fields_)[at];
-    return field.first == key ? &field.second : nullptr;
-  }
-  if (at == kContextNone) return nullptr;
+  if (const Value* v = FindRecordField(*request_.context_overlay, key)) return v;
+  return RecordContextField(key);
+}
+
+const Value* Evaluator::SearchContextField(Symbol key) const {
   return FindRecordField(*context_fields_, key);
 }
 

@@ -101,18 +101,10 @@ class Evaluator {
   // A field of the context, overlay first; nullptr when absent or when the
   // context is not a record.
   // Inline for the common case, a key the overlay cannot hold in a slot
-  // of its own; the rest out of line.
+  // of its own; the overlay and the searched slots out of line.
   const Value* ContextField(Symbol key) const {
-    const uint32_t bucket = key.id() & 63;
-    if (((overlay_keys_ >> bucket) & 1) == 0) {
-      const uint8_t at = context_slots_[bucket];
-      if (at < kContextScan) {
-        const auto& field = (*context_fields_)[at];
-        return field.first == key ? &field.second : nullptr;
-      }
-      if (at == kContextNone) return nullptr;
-    }
-    return ContextFieldSlow(key);
+    if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) return OverlaidContextField(key);
+    return RecordContextField(key);
   }
   // The store entry of principal, action or resource (not context).
   const EntityHot* var_entity(Var v) const {
@@ -157,7 +149,19 @@ class Evaluator {
     return -1;
   }
 
-  const Value* ContextFieldSlow(Symbol key) const;
+  // ContextField's parts: the request's record alone (through the slot
+  // table), and the overlay first, then the record.
+  const Value* RecordContextField(Symbol key) const {
+    const uint8_t at = context_slots_[key.id() & 63];
+    if (at < kContextScan) {
+      const auto& field = (*context_fields_)[at];
+      return field.first == key ? &field.second : nullptr;
+    }
+    if (at == kContextNone) return nullptr;
+    return SearchContextField(key);
+  }
+  const Value* OverlaidContextField(Symbol key) const;
+  const Value* SearchContextField(Symbol key) const;
   // `context` as policies see it: the request's record, or with an overlay
   // the union built on first use (the tree walker's path; compiled code
   // reads fields through ContextField without building anything).
