@@ -99,9 +99,8 @@ class Evaluator {
     return *request_.context;
   }
   // A field of the context, overlay first; nullptr when absent or when the
-  // context is not a record.
-  // Inline for the common case, a key the overlay cannot hold in a slot
-  // of its own; the overlay and the searched slots out of line.
+  // context is not a record. Inline for the common case, a key the overlay
+  // cannot hold; the overlay and the searched slots out of line.
   const Value* ContextField(Symbol key) const {
     if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) return OverlaidContextField(key);
     return RecordContextField(key);
@@ -190,10 +189,10 @@ class Evaluator {
   // then every slot is kContextNone), and where each is, by its key's
   // Symbol id mod 64: a position, kContextNone (no key there: absent) or
   // kContextScan (several keys, or a position past the table's range:
-  // search the fields). Policies read the context
-  // more than anything else, a dozen fields a decision; this makes each
-  // read one load and one compare instead of a scan of the sorted keys,
-  // for about as much work once per decision as two scans.
+  // search the fields). Policies read the context more than anything
+  // else, a dozen fields a decision; this makes each read one load and one
+  // compare instead of a scan of the sorted keys, for about as much work
+  // once per decision as two scans.
   static constexpr uint8_t kContextScan = 0xfe;
   static constexpr uint8_t kContextNone = 0xff;
   const RecordFields* context_fields_ = nullptr;
