@@ -225,17 +225,21 @@ void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
 void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
                             std::vector<uint32_t>* out) const {
   const RequestSlot& r = req[slot];
+  const Bucket* b;
+  // The type's bucket first: `is T` policies are broad ones, which policy
+  // files tend to put first, so their (low) positions arriving before the
+  // entities' keep Candidates' final insertion sort short.
+  if (type_keys_used_[slot]) {
+    b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
+    if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, out);
+  }
   // The uid's own bucket holds both lists (`== E` and `in E` match E
   // itself); an ancestor's only its `in` list.
-  const Bucket* b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
+  b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
   if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, out);
   for (uint32_t i = 0; i < r.num_ancestors; ++i) {
     b = table_.Find(KeyOf(slot, kEntity, r.ancestors[i]));
     if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, out);
-  }
-  if (type_keys_used_[slot]) {
-    b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
-    if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, out);
   }
 }
 
