@@ -243,7 +243,13 @@ class Entities {
 
   // The same entity's decision-path block (see internal::EntityHot), or
   // nullptr. For the evaluator and the index; valid as long as the store.
-  const internal::EntityHot* FindHot(const EntityUid& uid) const;
+  // Inline for the usual case, the uid in its home slot (a decision looks
+  // up three or four entities); the rest out of line.
+  const internal::EntityHot* FindHot(const EntityUid& uid) const {
+    const LookupSlot& s = lookup_[LookupHome(uid.packed())];
+    if (s.key == uid.packed()) return s.hot;
+    return FindHotProbing(uid);
+  }
 
   // A hint: starts loading the memory Find(uid) reads first, so that a
   // caller about to look up several uids waits for their cache misses
@@ -274,6 +280,8 @@ class Entities {
   // Fills lookup_ from map_; called once the map is final (the map never
   // changes afterwards, so the pointers into it stay valid).
   void BuildLookup();
+  // FindHot past the home slot, then in base().
+  const internal::EntityHot* FindHotProbing(const EntityUid& uid) const;
 
   absl::flat_hash_map<EntityUid, StoredEntity> map_;
   std::shared_ptr<const Entities> base_;  // null except from WithEntities

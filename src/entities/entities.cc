@@ -478,7 +478,7 @@ void Entities::BuildLookup() {
   }
 }
 
-const internal::EntityHot* Entities::FindHot(const EntityUid& uid) const {
+const internal::EntityHot* Entities::FindHotProbing(const EntityUid& uid) const {
   const uint64_t key = uid.packed();
   const size_t mask = lookup_.size() - 1;
   for (size_t i = LookupHome(key);; i = (i + 1) & mask) {
