@@ -205,10 +205,8 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
 }
 
 void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
-                                 const RequestSlot* req,
+                                 const RequestSlot* req, uint64_t missing,
                                  std::vector<uint32_t>* out) const {
-  const uint64_t missing =
-      ~Signatures(req[0].signature, req[1].signature, req[2].signature);
   for (uint32_t k = begin; k < end; ++k) {
     const Entry& e = entries_[k];
     if ((e.need & missing) != 0) continue;
@@ -223,6 +221,7 @@ void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
 }
 
 void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
+                            uint64_t missing,
                             std::vector<uint32_t>* out) const {
   const RequestSlot& r = req[slot];
   const Bucket* b;
@@ -231,15 +230,15 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
   // entities' keep Candidates' final insertion sort short.
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
-    if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, out);
+    if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, missing, out);
   }
   // The uid's own bucket holds both lists (`== E` and `in E` match E
   // itself); an ancestor's only its `in` list.
   b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
-  if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, out);
+  if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, missing, out);
   for (uint32_t i = 0; i < r.num_ancestors; ++i) {
     b = table_.Find(KeyOf(slot, kEntity, r.ancestors[i]));
-    if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, out);
+    if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, missing, out);
   }
 }
 
@@ -263,8 +262,10 @@ void PolicyIndex::Candidates(const RequestView& request,
       slot_of(request.action, action),
       slot_of(request.resource, resource),
   };
+  const uint64_t missing =
+      ~Signatures(req[0].signature, req[1].signature, req[2].signature);
   for (Slot slot : {kPrincipal, kAction, kResource}) {
-    if (slot_used_[slot]) ProbeSlot(slot, req, out);
+    if (slot_used_[slot]) ProbeSlot(slot, req, missing, out);
   }
   // Restore policy order (buckets are each sorted, their concatenation is
   // not) on what the filter kept, which is usually a handful.

@@ -124,9 +124,11 @@ class PolicyIndex {
   bool SlotMatches(const Entry& e, int slot, const RequestSlot& r) const;
 
   // Appends the policies at entries_[begin, end) whose scope matches.
+  // `missing` is the complement of the request's Signatures, computed once
+  // per request.
   void AppendMatching(uint32_t begin, uint32_t end, const RequestSlot* req,
-                      std::vector<uint32_t>* out) const;
-  void ProbeSlot(Slot slot, const RequestSlot* req,
+                      uint64_t missing, std::vector<uint32_t>* out) const;
+  void ProbeSlot(Slot slot, const RequestSlot* req, uint64_t missing,
                  std::vector<uint32_t>* out) const;
   bool InSetMatches(const Entry& e, int slot, const RequestSlot& r) const;
   static uint64_t NeedOf(const Entry& e);
