@@ -41,6 +41,15 @@ struct Anchor {
   std::atomic<uint64_t> ticks_valid{0};  // renew after this many ticks
 };
 
+// The widest (counter before, counter after) bracket around a reference
+// reading that may anchor the clock: clock_gettime takes well under a
+// microsecond, so 10,000 ticks (10 us at 1 GHz, less on faster counters)
+// only turns away readings that were interrupted. The anchor's time is the
+// bracket's midpoint, off by at most half of it.
+constexpr uint64_t kMaxPairTicks = 10'000;
+
+void (*reference_hook_for_test)() = nullptr;
+
 // Namespace scope and constant-initialized (atomics), so a reading needs no
 // initialization check. kInvariant is set at dynamic initialization: a
 // reading before that (from another file's static initializer) sees false
@@ -115,6 +124,14 @@ bool CycleClock::Supported() {
 #endif
 }
 
+void CycleClock::SetReferenceHookForTest(void (*hook)()) {
+#if defined(__x86_64__)
+  reference_hook_for_test = hook;
+#else
+  (void)hook;
+#endif
+}
+
 int64_t CycleClock::Now() {
 #if defined(__x86_64__)
   if (!kInvariant) return SystemNow();
@@ -131,9 +148,19 @@ int64_t CycleClock::Now() {
     return ns + static_cast<int64_t>(
                     (static_cast<unsigned __int128>(tsc - base) * rate) >> 32);
   }
-  // No usable anchor: the reference reading, which also renews it.
+  // No usable anchor: the reference reading, which also renews it. The
+  // counter is read on both sides of it, and the pair is used only when
+  // the two are close: a thread preempted between the two readings (tens
+  // of milliseconds on a loaded machine) would otherwise pair the system
+  // time with a much later count, and every reading derived from that
+  // anchor would run that far behind the system clock.
+  const uint64_t before = __rdtsc();
   const int64_t now = SystemNow();
-  if (consistent) Renew(a, now, __rdtsc());
+  if (reference_hook_for_test != nullptr) reference_hook_for_test();
+  const uint64_t after = __rdtsc();
+  if (consistent && after >= before && after - before <= kMaxPairTicks) {
+    Renew(a, now, before + (after - before) / 2);
+  }
   return now;
 #else
   return SystemNow();

@@ -45,6 +45,12 @@ class CycleClock {
   // Whether Now() uses the counter at all on this machine.
   static bool Supported();
 
+  // For tests: `hook`, when not null, runs inside Now() between the
+  // reference reading and the counter reading after it, where a thread
+  // may be preempted (the hook stands in for that). Not thread-safe: set
+  // it while no other thread calls Now().
+  static void SetReferenceHookForTest(void (*hook)());
+
   static constexpr std::chrono::milliseconds kReanchor{100};
   static constexpr std::chrono::milliseconds kFirstRate{10};
 };
