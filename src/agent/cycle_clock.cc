@@ -48,7 +48,8 @@ struct Anchor {
 // bracket's midpoint, off by at most half of it.
 constexpr uint64_t kMaxPairTicks = 10'000;
 
-void (*reference_hook_for_test)() = nullptr;
+// Atomic only so that a test setting it races with no stray reader.
+std::atomic<void (*)()> reference_hook_for_test{nullptr};
 
 // Namespace scope and constant-initialized (atomics), so a reading needs no
 // initialization check. kInvariant is set at dynamic initialization: a
@@ -126,7 +127,7 @@ bool CycleClock::Supported() {
 
 void CycleClock::SetReferenceHookForTest(void (*hook)()) {
 #if defined(__x86_64__)
-  reference_hook_for_test = hook;
+  reference_hook_for_test.store(hook, std::memory_order_relaxed);
 #else
   (void)hook;
 #endif
@@ -156,7 +157,7 @@ int64_t CycleClock::Now() {
   // anchor would run that far behind the system clock.
   const uint64_t before = __rdtsc();
   const int64_t now = SystemNow();
-  if (reference_hook_for_test != nullptr) reference_hook_for_test();
+  if (void (*hook)() = reference_hook_for_test.load(std::memory_order_relaxed)) hook();
   const uint64_t after = __rdtsc();
   if (consistent && after >= before && after - before <= kMaxPairTicks) {
     Renew(a, now, before + (after - before) / 2);

@@ -47,8 +47,8 @@ class CycleClock {
 
   // For tests: `hook`, when not null, runs inside Now() between the
   // reference reading and the counter reading after it, where a thread
-  // may be preempted (the hook stands in for that). Not thread-safe: set
-  // it while no other thread calls Now().
+  // may be preempted (the hook stands in for that). Every thread's Now()
+  // runs it, so a test sets it while only its own threads read the clock.
   static void SetReferenceHookForTest(void (*hook)());
 
   static constexpr std::chrono::milliseconds kReanchor{100};
