@@ -44,20 +44,27 @@ TEST_CASE("cycle clock: tells the system clock's time", "[agent][clock]") {
   CHECK(errors[errors.size() * 99 / 100] < 1'000'000);
 }
 
+// Reads the clock in a loop for `duration`; returns the largest step back
+// between two readings in a row (0 when none went back).
+int64_t WorstStepBack(std::chrono::milliseconds duration) {
+  const auto end = std::chrono::steady_clock::now() + duration;
+  int64_t prev = CycleClock::Now();
+  int64_t worst = 0;
+  while (std::chrono::steady_clock::now() < end) {
+    const int64_t now = CycleClock::Now();
+    worst = std::min(worst, now - prev);
+    prev = now;
+  }
+  return worst;
+}
+
 TEST_CASE("cycle clock: readings in a row do not go back",
           "[agent][clock][stress]") {
   std::vector<std::thread> threads;
   std::atomic<int64_t> worst{0};
   for (int t = 0; t < 3; ++t) {
     threads.emplace_back([&] {
-      const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
-      int64_t prev = CycleClock::Now();
-      int64_t local_worst = 0;
-      while (std::chrono::steady_clock::now() < end) {
-        const int64_t now = CycleClock::Now();
-        local_worst = std::min(local_worst, now - prev);
-        prev = now;
-      }
+      const int64_t local_worst = WorstStepBack(std::chrono::milliseconds(250));
       int64_t w = worst.load();
       while (local_worst < w && !worst.compare_exchange_weak(w, local_worst)) {
       }
@@ -82,14 +89,7 @@ TEST_CASE("cycle clock: a reference reading interrupted before its count does no
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
-  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
-  int64_t prev = CycleClock::Now();
-  int64_t worst = 0;
-  while (std::chrono::steady_clock::now() < end) {
-    const int64_t now = CycleClock::Now();
-    worst = std::min(worst, now - prev);
-    prev = now;
-  }
+  const int64_t worst = WorstStepBack(std::chrono::milliseconds(600));
   CycleClock::SetReferenceHookForTest(nullptr);
   INFO("counter in use: " << CycleClock::Supported() << ", held-up references "
                           << calls.load() / 3);
