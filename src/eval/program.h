@@ -8,7 +8,8 @@
 // means cache misses on the decision path. The program is a few 8-byte
 // instructions per condition, laid out policy after policy, with fused
 // instructions for the shapes policies are made of (`principal.attr`,
-// `context.attr`, comparisons against a literal, `in` a literal entity).
+// `context.attr`, comparisons against a literal or another `var.attr`,
+// `var.attr.isInRange(literal)`, `in` a literal entity).
 //
 // The program only has to be right when it succeeds. Whenever it meets
 // anything unusual (an error of any kind, an operand of an unexpected type,
