@@ -135,6 +135,61 @@ TEST_CASE("index: many candidates from several buckets keep policy order",
   }
 }
 
+// The index probes every key of a request before scanning any hit, in a
+// list of bounded length; an entity below more groups than the list holds
+// must still get every policy of every group, in order.
+TEST_CASE("index: an entity in more groups than one probe list holds",
+          "[index]") {
+  constexpr int kGroups = 100;  // several times the probe list
+  std::string text;
+  std::string parents;
+  std::string groups;
+  for (int g = 0; g < kGroups; ++g) {
+    std::string id(1, 'g');
+    id += std::to_string(g);
+    // A permit for two groups in three (hits and misses interleave), and
+    // a forbid for every seventh, late in the file.
+    if (g % 3 != 0) {
+      text.append("permit(principal in Group::\"").append(id).append(
+          "\", action, resource);\n");
+    }
+    if (!parents.empty()) parents += ",";
+    parents.append(R"({"type": "Group", "id": ")").append(id).append(R"("})");
+    groups.append(R"(,{"uid": {"type": "Group", "id": ")")
+        .append(id)
+        .append(R"("}, "attrs": {}, "parents": []})");
+  }
+  for (int g = kGroups - 1; g >= 0; g -= 7) {
+    text.append("forbid(principal in Group::\"g")
+        .append(std::to_string(g))
+        .append("\", action, resource) when { context.deny };\n");
+  }
+  auto set = PolicySet::Parse(text);
+  REQUIRE(set.ok());
+  std::string json = R"([{"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": [)";
+  json.append(parents).append("]}").append(groups).append("]");
+  auto entities = Entities::FromJson(json);
+  REQUIRE(entities.ok());
+  const Entities& e = **entities;
+  for (bool deny : {false, true}) {
+    Request r;
+    r.principal = EntityUid::Of("User", "u");
+    r.action = EntityUid::Of("Action", "a");
+    r.resource = EntityUid::Of("Doc", "d");
+    r.context = Value::Record({{Symbol::Intern("deny"), Value::Bool(deny)}});
+    std::vector<uint32_t> got;
+    (*set)->index().Candidates(internal::RequestView::Of(r), e.FindHot(r.principal),
+                               e.FindHot(r.action), e.FindHot(r.resource), &got);
+    std::vector<uint32_t> want((*set)->size());
+    for (uint32_t i = 0; i < want.size(); ++i) want[i] = i;  // all match
+    CHECK(got == want);
+    Response indexed = Authorize(**set, e, r);
+    CHECK(indexed.reasons.size() ==
+          (deny ? (kGroups + 6) / 7 : kGroups - (kGroups + 2) / 3));
+    RequireSame(**set, e, r);
+  }
+}
+
 TEST_CASE("index: candidates are exactly the policies whose scope matches",
           "[index]") {
   PolicySetBuilder b;

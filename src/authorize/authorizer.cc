@@ -15,6 +15,7 @@
 
 #include "arbiter/authorizer.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "src/ast/policy.h"
@@ -26,41 +27,37 @@
 namespace arbiter {
 namespace {
 
-// Evaluates policy `i` of `policies` and records its outcome. `forbidden`
-// turns true at the first satisfied forbid, which replaces any permits
-// collected as reasons. The scope must already be known to match. `entry`
-// is the policy's compiled code (Program::kNotCompiled for none); when the
-// program bails, the tree walker decides and words any error. The Policy
-// itself is read only after the program: most candidates are not
-// satisfied and never need it, and at thousands of policies reading it
-// is a cache miss.
-inline void Decide(const PolicySet& policies, size_t i,
-                   const internal::Program* program, uint32_t entry,
+// Records the outcome of policy `i` of `policies`, given what its compiled
+// code found (`run`; kBail for none, or to have the tree walker decide and
+// word any error). `forbidden` turns true at the first satisfied forbid,
+// which replaces any permits collected as reasons. The scope must already
+// be known to match. Only a settled candidate's Head is read (its id and
+// effect); the Policy itself only when the program bails: most candidates
+// are not satisfied, and at thousands of policies a Policy object is a
+// cache miss of its own.
+inline void Decide(const PolicySet& policies, size_t i, internal::RunResult run,
                    internal::Evaluator& eval, Response* response,
                    bool* forbidden) {
   // Once a forbid is satisfied, permits are still evaluated: their errors
   // are part of the response, as in Cedar.
-  int sat = -2;
-  if (entry != internal::Program::kNotCompiled) {
-    const internal::RunResult r = internal::RunProgram(*program, entry, eval);
-    if (r != internal::RunResult::kBail) sat = static_cast<int>(r);
-  }
-  if (sat == 0) return;
-  const internal::Policy& p = policies.policy(i);
-  if (sat == -2) sat = eval.ConditionsHold(p);
+  if (run == internal::RunResult::kNotSatisfied) return;
+  int sat = run == internal::RunResult::kSatisfied
+                ? 1
+                : eval.ConditionsHold(policies.policy(i));
+  const PolicySet::Head& head = policies.head(i);
   if (sat < 0) {
-    eval.AppendErrorMessage(response->AddError(p.id));
+    eval.AppendErrorMessage(response->AddError(head.id()));
     return;
   }
   if (sat == 0) return;
-  if (p.effect == internal::Effect::kForbid) {
+  if (head.forbid) {
     if (!*forbidden) {
       *forbidden = true;
       response->reasons.clear();
     }
-    response->reasons.push_back(p.id);
+    response->reasons.push_back(head.id());
   } else if (!*forbidden) {
-    response->reasons.push_back(p.id);
+    response->reasons.push_back(head.id());
   }
 }
 
@@ -97,8 +94,8 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
       const internal::Policy& p = policies.policy(i);
       // The reference algorithm: the tree walker on every policy.
       if (eval.ScopeMatches(p)) {
-        Decide(policies, i, nullptr, internal::Program::kNotCompiled, eval,
-               response, &forbidden);
+        Decide(policies, i, internal::RunResult::kBail, eval, response,
+               &forbidden);
       }
     }
   } else {
@@ -113,16 +110,26 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     // Each candidate's code is somewhere else in the program: start loading
     // all of it now, so that the cache misses overlap instead of each
     // policy waiting for its own.
+    // The heads too: a satisfied or erroring candidate reads its own.
     for (uint32_t i : candidates) {
       const uint32_t entry = program.entry(i);
       if (entry != internal::Program::kNotCompiled) {
         __builtin_prefetch(program.code() + entry);
       }
+      __builtin_prefetch(policies.heads() + i);
     }
 #endif
-    for (uint32_t i : candidates) {
-      Decide(policies, i, &program, program.entry(i), eval, response,
-             &forbidden);
+    // The compiled code of all candidates in one call (see RunPrograms),
+    // a bounded batch at a time, then their outcomes in policy order.
+    constexpr size_t kBatch = 64;
+    internal::RunResult run[kBatch];
+    for (size_t base = 0; base < candidates.size(); base += kBatch) {
+      const size_t n = std::min(kBatch, candidates.size() - base);
+      internal::RunPrograms(program, candidates.data() + base, n, eval, run);
+      for (size_t k = 0; k < n; ++k) {
+        Decide(policies, candidates[base + k], run[k], eval, response,
+               &forbidden);
+      }
     }
   }
   response->decision =

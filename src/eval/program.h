@@ -135,11 +135,15 @@ class Program {
 
 class Evaluator;
 
-// Runs policy code starting at `entry` (a Program::entry) against the
-// request state held by `eval`. Never allocates; kBail means "ask the tree
-// walker" (see the top of this file).
-RunResult RunProgram(const Program& program, uint32_t entry,
-                     const Evaluator& eval);
+// Runs the code of policies[0, n) (positions in the compiled set) against
+// the request state held by `eval`, writing each one's result to out[k]; a
+// policy without code gets kBail. Never allocates; kBail means "ask the tree
+// walker" (see the top of this file). One call for all of a decision's
+// candidates: the machine's setup (its frame, its registers) is paid once,
+// and since running code changes nothing in `eval`, running every
+// candidate first and acting on the results afterwards answers the same.
+void RunPrograms(const Program& program, const uint32_t* policies, size_t n,
+                 const Evaluator& eval, RunResult* out);
 
 }  // namespace arbiter::internal
 

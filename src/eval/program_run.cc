@@ -82,10 +82,11 @@ inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
   return e == nullptr ? nullptr : e->FindAttr(SymbolOf(in.arg));
 }
 
-}  // namespace
-
-RunResult RunProgram(const Program& program, uint32_t entry,
-                     const Evaluator& eval) {
+// One policy's code from `entry`. Inlined into RunPrograms' loop, so that
+// a decision's candidates share one call and one prologue.
+[[gnu::always_inline]] inline RunResult RunOne(const Program& program,
+                                               uint32_t entry,
+                                               const Evaluator& eval) {
   constexpr int kMax = Program::kMaxStack;
   const Value* stack[kMax];
   // Raw storage for computed results: slot i holds the value at stack[i].
@@ -459,6 +460,17 @@ RunResult RunProgram(const Program& program, uint32_t entry,
       case Op::kSatisfied:
         return RunResult::kSatisfied;
     }
+  }
+}
+
+}  // namespace
+
+void RunPrograms(const Program& program, const uint32_t* policies, size_t n,
+                 const Evaluator& eval, RunResult* out) {
+  for (size_t k = 0; k < n; ++k) {
+    const uint32_t entry = program.entry(policies[k]);
+    out[k] = entry == Program::kNotCompiled ? RunResult::kBail
+                                            : RunOne(program, entry, eval);
   }
 }
 

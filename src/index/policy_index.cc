@@ -220,9 +220,30 @@ void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
   }
 }
 
-void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
-                            uint64_t missing,
+void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
+                        uint64_t missing, std::vector<uint32_t>* out) const {
+  for (uint32_t k = 0; k < ranges->size; ++k) {
+    const uint64_t r = ranges->range[k];
+    AppendMatching(static_cast<uint32_t>(r), static_cast<uint32_t>(r >> 32),
+                   req, missing, out);
+  }
+  ranges->size = 0;
+}
+
+[[gnu::always_inline]] inline void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
+                            uint64_t missing, Ranges* ranges,
                             std::vector<uint32_t>* out) const {
+  // Probe now, scan later (Flush): the probes do not depend on each other,
+  // so at thousands of policies their cache misses overlap, and each hit's
+  // entries are prefetched and on their way before the first scan starts,
+  // where probing and scanning in turn waited for each miss in a row.
+  auto add = [&](uint32_t begin, uint32_t end) {
+    if (ranges->size == Ranges::kMax) [[unlikely]] {
+      Flush(ranges, req, missing, out);
+    }
+    __builtin_prefetch(entries_.data() + begin);
+    ranges->range[ranges->size++] = begin | (uint64_t{end} << 32);
+  };
   const RequestSlot& r = req[slot];
   const Bucket* b;
   // The type's bucket first: `is T` policies are broad ones, which policy
@@ -230,15 +251,15 @@ void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
   // entities' keep Candidates' final insertion sort short.
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
-    if (b != nullptr) AppendMatching(b->eq_begin, b->in_begin, req, missing, out);
+    if (b != nullptr) add(b->eq_begin, b->in_begin);
   }
   // The uid's own bucket holds both lists (`== E` and `in E` match E
   // itself); an ancestor's only its `in` list.
   b = table_.Find(r.uid ^ KeyOf(slot, kEntity, EntityUid{}));
-  if (b != nullptr) AppendMatching(b->eq_begin, b->in_end, req, missing, out);
+  if (b != nullptr) add(b->eq_begin, b->in_end);
   for (uint32_t i = 0; i < r.num_ancestors; ++i) {
     b = table_.Find(KeyOf(slot, kEntity, r.ancestors[i]));
-    if (b != nullptr) AppendMatching(b->in_begin, b->in_end, req, missing, out);
+    if (b != nullptr) add(b->in_begin, b->in_end);
   }
 }
 
@@ -264,9 +285,12 @@ void PolicyIndex::Candidates(const RequestView& request,
   };
   const uint64_t missing =
       ~Signatures(req[0].signature, req[1].signature, req[2].signature);
+  // Probe every key first, then scan the hits (see ProbeSlot).
+  Ranges ranges;
   for (Slot slot : {kPrincipal, kAction, kResource}) {
-    if (slot_used_[slot]) ProbeSlot(slot, req, missing, out);
+    if (slot_used_[slot]) ProbeSlot(slot, req, missing, &ranges, out);
   }
+  Flush(&ranges, req, missing, out);
   // Restore policy order (buckets are each sorted, their concatenation is
   // not) on what the filter kept, which is usually a handful.
   if (out->size() != base) {

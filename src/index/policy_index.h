@@ -128,8 +128,19 @@ class PolicyIndex {
   // per request.
   void AppendMatching(uint32_t begin, uint32_t end, const RequestSlot* req,
                       uint64_t missing, std::vector<uint32_t>* out) const;
+  // The entry ranges a request's probes hit, in probe order, waiting to
+  // be scanned. A request hits a few buckets; one whose entities have very
+  // many ancestors may hit more, and a full list is scanned (Flush) and
+  // emptied, since the order of the output is restored at the end anyway.
+  struct Ranges {
+    static constexpr uint32_t kMax = 32;
+    uint32_t size = 0;
+    uint64_t range[kMax];  // begin | end << 32
+  };
+  void Flush(Ranges* ranges, const RequestSlot* req, uint64_t missing,
+             std::vector<uint32_t>* out) const;
   void ProbeSlot(Slot slot, const RequestSlot* req, uint64_t missing,
-                 std::vector<uint32_t>* out) const;
+                 Ranges* ranges, std::vector<uint32_t>* out) const;
   bool InSetMatches(const Entry& e, int slot, const RequestSlot& r) const;
   static uint64_t NeedOf(const Entry& e);
 

@@ -216,6 +216,9 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   ids.reserve(policies_.size() + templates_.size());
   for (const auto* list : {&policies_, &templates_}) {
     for (const auto& p : *list) {
+      if (p->id.size() > UINT32_MAX) {  // PolicySet::Head stores 32 bits
+        return absl::InvalidArgumentError("a policy id is longer than 4 GiB");
+      }
       if (!ids.insert(p->id).second) {
         return absl::AlreadyExistsError(
             absl::StrCat("duplicate policy id `", p->id, "`"));
@@ -226,6 +229,13 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   set->policies_ = policies_;
   set->templates_ = templates_;
   set->source_hash_ = SourceHash(policies_, templates_);
+  set->heads_.reserve(set->policies_.size());
+  for (const auto& p : set->policies_) {
+    // Id lengths were checked against 32 bits above.
+    set->heads_.push_back(PolicySet::Head{
+        p->id.data(), static_cast<uint32_t>(p->id.size()),
+        p->effect == internal::Effect::kForbid});
+  }
   set->index_ = std::make_unique<const internal::PolicyIndex>(set->policies_);
   set->program_ = std::make_unique<const internal::Program>(set->policies_);
   return std::shared_ptr<const PolicySet>(std::move(set));
