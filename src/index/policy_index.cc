@@ -154,7 +154,7 @@ PolicyIndex::PolicyIndex(
   auto append = [&](const std::vector<uint32_t>& ids) {
     for (uint32_t id : ids) {
       entries_.push_back(scopes[id]);
-      entries_.back().need = NeedOf(scopes[id]);
+      need_.push_back(NeedOf(scopes[id]));
     }
   };
   for (const auto& [key, b] : building) {
@@ -207,9 +207,11 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
 void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
                                  const RequestSlot* req, uint64_t missing,
                                  std::vector<uint32_t>* out) const {
-  for (uint32_t k = begin; k < end; ++k) {
-    const Entry& e = entries_[k];
-    if ((e.need & missing) != 0) continue;
+  const uint64_t* const need = need_.data();
+  const Entry* const entries = entries_.data();
+  for (const uint64_t *p = need + begin, *last = need + end; p != last; ++p) {
+    if ((*p & missing) != 0) continue;
+    const Entry& e = entries[p - need];
     // Resource, principal, then action: most entries a request scans
     // fail on the resource or the principal (policies name one project or
     // team each, actions come in a few groups), so these go first.
@@ -241,6 +243,7 @@ void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
     if (ranges->size == Ranges::kMax) [[unlikely]] {
       Flush(ranges, req, missing, out);
     }
+    __builtin_prefetch(need_.data() + begin);
     __builtin_prefetch(entries_.data() + begin);
     ranges->range[ranges->size++] = begin | (uint64_t{end} << 32);
   };
