@@ -423,6 +423,59 @@ TEST_CASE("program: every field of a wide context is found, and no other",
   }
 }
 
+// The overlay marks its keys' slots for the search path; a field it
+// replaces, one it adds and one it leaves must each read right, in a
+// context wide enough that every slot is shared.
+TEST_CASE("program: an overlay over a wide context is read first, field by field",
+          "[program]") {
+  constexpr int kKeys = 300;   // in the context
+  constexpr int kExtra = 20;   // only in the overlay
+  std::string policies;
+  RecordFields context, overlay;
+  for (int i = 0; i < kKeys + kExtra; ++i) {
+    std::string key = "layer_";
+    key += std::to_string(i);
+    const Symbol sym = Symbol::Intern(key);
+    if (i < kKeys) context.emplace_back(sym, Value::Long(i));
+    // Every fifth context key replaced (by -1), and the extra keys added.
+    if (i >= kKeys) overlay.emplace_back(sym, Value::Long(i));
+    else if (i % 5 == 0) overlay.emplace_back(sym, Value::Long(-1));
+    policies += "permit(principal, action, resource) when { context.";
+    policies += key;
+    policies += " == ";
+    policies += std::to_string(i);
+    policies += " };\n";
+    policies += "permit(principal, action, resource) when { context has ";
+    policies += key;
+    policies += " };\n";
+  }
+  std::sort(overlay.begin(), overlay.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto set = PolicySet::Parse(policies);
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  auto id = [](int i) { return std::string("policy") + std::to_string(i); };
+  Request r = MakeRequest();
+  r.context = Value::Record(context);
+  r.context_overlay = &overlay;
+  std::vector<std::string> want;
+  for (int i = 0; i < kKeys + kExtra; ++i) {
+    if (i >= kKeys || i % 5 != 0) want.push_back(id(2 * i));
+    want.push_back(id(2 * i + 1));
+  }
+  for (bool full_scan : {false, true}) {
+    AuthorizeOptions options;
+    options.full_scan = full_scan;
+    INFO("full scan: " << full_scan);
+    Response got = Authorize(**set, **entities, r, options);
+    std::vector<std::string> got_reasons;
+    for (std::string_view s : got.reasons) got_reasons.emplace_back(s);
+    CHECK(got_reasons == want);
+    CHECK(got.errors.empty());
+  }
+}
+
 TEST_CASE("EffectiveContext lays the overlay over the context", "[program]") {
   Request r;
   r.context = *ValueFromJson(R"({"a": 1, "b": 2})");

@@ -144,22 +144,22 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
       context_slots_[fields[i].first.id() & 63] = kContextScan;
     }
   }
-  if (request.context_overlay != nullptr) {
+  // An overlay on a context that is not a record adds nothing: `context`
+  // is then not a record, and has no fields (every slot stays absent).
+  if (request.context_overlay != nullptr && context_fields_ != nullptr) {
     for (const auto& field : *request.context_overlay) {
       overlay_keys_ |= uint64_t{1} << (field.first.id() & 63);
+      context_slots_[field.first.id() & 63] = kContextScan;
     }
   }
 }
 
-const Value* Evaluator::OverlaidContextField(Symbol key) const {
-  // An overlay on a context that is not a record adds nothing: `context`
-  // is then not a record, and has no fields.
-  if (context_fields_ == nullptr) return nullptr;
-  if (const Value* v = FindRecordField(*request_.context_overlay, key)) return v;
-  return RecordContextField(key);
-}
-
 const Value* Evaluator::SearchContextField(Symbol key) const {
+  if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) {
+    if (const Value* v = FindRecordField(*request_.context_overlay, key)) {
+      return v;
+    }
+  }
   return FindRecordField(*context_fields_, key);
 }
 

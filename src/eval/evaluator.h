@@ -99,11 +99,17 @@ class Evaluator {
     return *request_.context;
   }
   // A field of the context, overlay first; nullptr when absent or when the
-  // context is not a record. Inline for the common case, a key the overlay
-  // cannot hold; the overlay and the searched slots out of line.
+  // context is not a record. One load and one compare inline (the slot
+  // table, see context_slots_); a slot shared by several keys, or by a key
+  // the overlay may hold, out of line.
   const Value* ContextField(Symbol key) const {
-    if (((overlay_keys_ >> (key.id() & 63)) & 1) != 0) return OverlaidContextField(key);
-    return RecordContextField(key);
+    const uint8_t at = context_slots_[key.id() & 63];
+    if (at < kContextScan) {
+      const auto& field = (*context_fields_)[at];
+      return field.first == key ? &field.second : nullptr;
+    }
+    if (at == kContextNone) return nullptr;
+    return SearchContextField(key);
   }
   // The store entry of principal, action or resource (not context).
   const EntityHot* var_entity(Var v) const {
@@ -148,18 +154,8 @@ class Evaluator {
     return -1;
   }
 
-  // ContextField's parts: the request's record alone (through the slot
-  // table), and the overlay first, then the record.
-  const Value* RecordContextField(Symbol key) const {
-    const uint8_t at = context_slots_[key.id() & 63];
-    if (at < kContextScan) {
-      const auto& field = (*context_fields_)[at];
-      return field.first == key ? &field.second : nullptr;
-    }
-    if (at == kContextNone) return nullptr;
-    return SearchContextField(key);
-  }
-  const Value* OverlaidContextField(Symbol key) const;
+  // ContextField's slow path: the overlay when it may hold `key`, then a
+  // search of the record.
   const Value* SearchContextField(Symbol key) const;
   // `context` as policies see it: the request's record, or with an overlay
   // the union built on first use (the tree walker's path; compiled code
@@ -188,8 +184,8 @@ class Evaluator {
   // The context's fields (nullptr when the context is not a record, and
   // then every slot is kContextNone), and where each is, by its key's
   // Symbol id mod 64: a position, kContextNone (no key there: absent) or
-  // kContextScan (several keys, or a position past the table's range:
-  // search the fields). Policies read the context more than anything
+  // kContextScan (several keys, a position past the table's range, or a
+  // key the overlay holds: search the overlay, then the fields). Policies read the context more than anything
   // else, a dozen fields a decision; this makes each read one load and one
   // compare instead of a scan of the sorted keys, for about as much work
   // once per decision as two scans.
@@ -198,7 +194,8 @@ class Evaluator {
   const RecordFields* context_fields_ = nullptr;
   uint8_t context_slots_[64];
   // Bit (id mod 64) of each overlay key's Symbol id: a context field whose
-  // bit is clear cannot be in the overlay, so most reads skip its search.
+  // bit is clear cannot be in the overlay, so a search of a slot that
+  // several record keys share skips the overlay.
   uint64_t overlay_keys_ = 0;
   QuickError quick_ = QuickError::kNone;
   EntityUid quick_uid_;
