@@ -426,7 +426,7 @@ TEST_CASE("program: every field of a wide context is found, and no other",
 // The overlay marks its keys' slots for the search path; a field it
 // replaces, one it adds and one it leaves must each read right, in a
 // context wide enough that every slot is shared.
-TEST_CASE("program: an overlay over a wide context is read first, field by field",
+TEST_CASE("program: an overlay over a wide or a narrow context is read first",
           "[program]") {
   constexpr int kKeys = 300;   // in the context
   constexpr int kExtra = 20;   // only in the overlay
@@ -457,22 +457,42 @@ TEST_CASE("program: an overlay over a wide context is read first, field by field
   REQUIRE(entities.ok());
   auto id = [](int i) { return std::string("policy") + std::to_string(i); };
   Request r = MakeRequest();
-  r.context = Value::Record(context);
   r.context_overlay = &overlay;
   std::vector<std::string> want;
   for (int i = 0; i < kKeys + kExtra; ++i) {
     if (i >= kKeys || i % 5 != 0) want.push_back(id(2 * i));
     want.push_back(id(2 * i + 1));
   }
+  // A narrow context (three keys, most slots free) under the same overlay:
+  // the overlay's keys must be found in slots the context leaves empty,
+  // and layer_0 read from the overlay although its slot holds a position.
+  constexpr int kNarrow = 3;
+  const RecordFields narrow(context.begin(), context.begin() + kNarrow);
+  std::vector<std::string> want_narrow, want_errors;
+  for (int i = 0; i < kKeys + kExtra; ++i) {
+    const bool replaced = i < kKeys && i % 5 == 0;
+    const bool present = i < kNarrow || replaced || i >= kKeys;
+    if (present && !replaced) want_narrow.push_back(id(2 * i));
+    if (present) want_narrow.push_back(id(2 * i + 1));
+    if (!present) want_errors.push_back(id(2 * i));
+  }
   for (bool full_scan : {false, true}) {
     AuthorizeOptions options;
     options.full_scan = full_scan;
     INFO("full scan: " << full_scan);
+    r.context = Value::Record(context);
     Response got = Authorize(**set, **entities, r, options);
-    std::vector<std::string> got_reasons;
+    std::vector<std::string> got_reasons, got_errors;
     for (std::string_view s : got.reasons) got_reasons.emplace_back(s);
     CHECK(got_reasons == want);
     CHECK(got.errors.empty());
+    r.context = Value::Record(narrow);
+    got = Authorize(**set, **entities, r, options);
+    got_reasons.clear();
+    for (std::string_view s : got.reasons) got_reasons.emplace_back(s);
+    for (const PolicyError& e : got.errors) got_errors.emplace_back(e.policy_id);
+    CHECK(got_reasons == want_narrow);
+    CHECK(got_errors == want_errors);
   }
 }
 
