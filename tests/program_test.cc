@@ -425,7 +425,7 @@ TEST_CASE("program: every field of a wide context is found, and no other",
 
 // The overlay marks its keys' slots for the search path; a field it
 // replaces, one it adds and one it leaves must each read right, in a
-// context wide enough that every slot is shared.
+// context wide enough that every slot is shared and in a narrow one.
 TEST_CASE("program: an overlay over a wide or a narrow context is read first",
           "[program]") {
   constexpr int kKeys = 300;   // in the context
