@@ -368,6 +368,19 @@ TEST_CASE("program: a context overlay adds fields and wins on equal keys",
   CHECK(whole.reasons == std::vector<std::string_view>{"policy3"});
 }
 
+// Two policies on context field `key`: policy 2i holds when it equals
+// `value`, policy 2i+1 when it is there (i counting calls).
+void AppendKeyPolicies(const std::string& key, int value, std::string* out) {
+  *out += "permit(principal, action, resource) when { context.";
+  *out += key;
+  *out += " == ";
+  *out += std::to_string(value);
+  *out += " };\n";
+  *out += "permit(principal, action, resource) when { context has ";
+  *out += key;
+  *out += " };\n";
+}
+
 TEST_CASE("program: every field of a wide context is found, and no other",
           "[program]") {
   // 300 keys: more than the evaluator's 64 context slots (keys share
@@ -386,14 +399,7 @@ TEST_CASE("program: every field of a wide context is found, and no other",
     key += std::to_string(i);
     wide.emplace_back(Symbol::Intern(key), Value::Long(i));
     if (i < kNarrow) narrow.emplace_back(Symbol::Intern(key), Value::Long(i));
-    policies += "permit(principal, action, resource) when { context.";
-    policies += key;
-    policies += " == ";
-    policies += std::to_string(i);
-    policies += " };\n";
-    policies += "permit(principal, action, resource) when { context has ";
-    policies += key;
-    policies += " };\n";
+    AppendKeyPolicies(key, i, &policies);
   }
   auto set = PolicySet::Parse(policies);
   REQUIRE(set.ok());
@@ -440,14 +446,7 @@ TEST_CASE("program: an overlay over a wide or a narrow context is read first",
     // Every fifth context key replaced (by -1), and the extra keys added.
     if (i >= kKeys) overlay.emplace_back(sym, Value::Long(i));
     else if (i % 5 == 0) overlay.emplace_back(sym, Value::Long(-1));
-    policies += "permit(principal, action, resource) when { context.";
-    policies += key;
-    policies += " == ";
-    policies += std::to_string(i);
-    policies += " };\n";
-    policies += "permit(principal, action, resource) when { context has ";
-    policies += key;
-    policies += " };\n";
+    AppendKeyPolicies(key, i, &policies);
   }
   std::sort(overlay.begin(), overlay.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
