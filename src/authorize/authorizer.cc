@@ -4,14 +4,15 @@
 // and an erroring policy is reported and otherwise ignored.
 //
 // The index (src/index) narrows the policies to those whose scope may match;
-// since scope tests never fail, skipping the others changes no answer, and
-// the candidates are visited in policy order so that reasons and errors come
-// out exactly as a full scan lists them. The indexed path runs the compiled
-// conditions (src/eval/program.h); the full scan keeps to the tree walker,
-// the reference, so that comparing the two modes also checks the compiler.
-// The response's vectors and the
-// thread's candidate buffer are reused across calls, so once they have grown
-// a decision without errors allocates nothing.
+// since scope tests never fail, skipping the others changes no answer. The
+// candidates come in the index's order; the outcome does not depend on it,
+// and the reasons and errors are put back in policy order at the end, so
+// they come out exactly as a full scan lists them. The indexed path runs
+// the compiled conditions (src/eval/program.h); the full scan keeps to the
+// tree walker, the reference, so that comparing the two modes also checks
+// the compiler. The response's vectors and the thread's buffers are reused
+// across calls, so once they have grown a decision without errors
+// allocates nothing.
 
 #include "arbiter/authorizer.h"
 
@@ -27,17 +28,28 @@
 namespace arbiter {
 namespace {
 
+// The policy positions of a response's reasons and of its errors, item for
+// item: the index hands over candidates in bucket order, and these put the
+// few reasons and errors back in policy order at the end, where sorting
+// the candidates themselves cost more (a dozen data-dependent branches a
+// decision). One per thread; the capacity stays.
+struct Positions {
+  std::vector<uint32_t> reasons, errors;
+};
+
 // Records the outcome of policy `i` of `policies`, given what its compiled
 // code found (`run`; kBail for none, or to have the tree walker decide and
 // word any error). `forbidden` turns true at the first satisfied forbid,
-// which replaces any permits collected as reasons. The scope must already
-// be known to match. Only a settled candidate's Head is read (its id and
-// effect); the Policy itself only when the program bails: most candidates
-// are not satisfied, and at thousands of policies a Policy object is a
-// cache miss of its own.
-inline void Decide(const PolicySet& policies, size_t i, internal::RunResult run,
+// which replaces any permits collected as reasons: so the reasons are the
+// satisfied forbids if there is one, else the satisfied permits, whatever
+// the order the candidates come in. The scope must already be known to
+// match. Only a settled candidate's Head is read (its id and effect); the
+// Policy itself only when the program bails: most candidates are not
+// satisfied, and at thousands of policies a Policy object is a cache miss
+// of its own.
+inline void Decide(const PolicySet& policies, uint32_t i, internal::RunResult run,
                    internal::Evaluator& eval, Response* response,
-                   bool* forbidden) {
+                   Positions* positions, bool* forbidden) {
   // Once a forbid is satisfied, permits are still evaluated: their errors
   // are part of the response, as in Cedar.
   if (run == internal::RunResult::kNotSatisfied) return;
@@ -47,6 +59,7 @@ inline void Decide(const PolicySet& policies, size_t i, internal::RunResult run,
   const PolicySet::Head& head = policies.head(i);
   if (sat < 0) {
     eval.AppendErrorMessage(response->AddError(head.id()));
+    positions->errors.push_back(i);
     return;
   }
   if (sat == 0) return;
@@ -54,10 +67,27 @@ inline void Decide(const PolicySet& policies, size_t i, internal::RunResult run,
     if (!*forbidden) {
       *forbidden = true;
       response->reasons.clear();
+      positions->reasons.clear();
     }
-    response->reasons.push_back(head.id());
-  } else if (!*forbidden) {
-    response->reasons.push_back(head.id());
+  } else if (*forbidden) {
+    return;
+  }
+  response->reasons.push_back(head.id());
+  positions->reasons.push_back(i);
+}
+
+// Sorts `items` by the positions beside them (`at`, sorted along). A
+// decision has a reason or two and rarely an error: insertion, which for
+// items already in order is one comparison each.
+template <typename T>
+void SortByPosition(std::vector<uint32_t>* at, std::vector<T>* items) {
+  uint32_t* a = at->data();
+  T* v = items->data();
+  for (size_t i = 1; i < at->size(); ++i) {
+    for (size_t j = i; j > 0 && a[j - 1] > a[j]; --j) {
+      std::swap(a[j - 1], a[j]);
+      std::swap(v[j - 1], v[j]);
+    }
   }
 }
 
@@ -88,19 +118,23 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
                    const AuthorizeOptions& options) {
   response->Clear();
   internal::Evaluator eval(entities, request);
+  thread_local Positions positions;
+  positions.reasons.clear();
+  positions.errors.clear();
   bool forbidden = false;
   if (options.full_scan) {
     for (size_t i = 0; i < policies.size(); ++i) {
       const internal::Policy& p = policies.policy(i);
       // The reference algorithm: the tree walker on every policy.
       if (eval.ScopeMatches(p)) {
-        Decide(policies, i, internal::RunResult::kBail, eval, response,
-               &forbidden);
+        Decide(policies, static_cast<uint32_t>(i), internal::RunResult::kBail,
+               eval, response, &positions, &forbidden);
       }
     }
   } else {
-    // The index returns exactly the policies whose scope matches. One
-    // buffer per thread: its capacity survives across calls.
+    // The index returns exactly the policies whose scope matches, in no
+    // particular order. One buffer per thread: its capacity survives
+    // across calls.
     thread_local std::vector<uint32_t> candidates;
     policies.index().Candidates(request, eval.principal_entity(),
                                  eval.action_entity(), eval.resource_entity(),
@@ -120,7 +154,7 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     }
 #endif
     // The compiled code of all candidates in one call (see RunPrograms),
-    // a bounded batch at a time, then their outcomes in policy order.
+    // a bounded batch at a time, then their outcomes.
     constexpr size_t kBatch = 64;
     internal::RunResult run[kBatch];
     for (size_t base = 0; base < candidates.size(); base += kBatch) {
@@ -128,9 +162,12 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
       internal::RunPrograms(program, candidates.data() + base, n, eval, run);
       for (size_t k = 0; k < n; ++k) {
         Decide(policies, candidates[base + k], run[k], eval, response,
-               &forbidden);
+               &positions, &forbidden);
       }
     }
+    // Reasons and errors in policy order, as a full scan lists them.
+    SortByPosition(&positions.reasons, &response->reasons);
+    SortByPosition(&positions.errors, &response->errors);
   }
   response->decision =
       (!forbidden && !response->reasons.empty()) ? Decision::kAllow

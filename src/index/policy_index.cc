@@ -249,9 +249,6 @@ void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
   };
   const RequestSlot& r = req[slot];
   const Bucket* b;
-  // The type's bucket first: `is T` policies are broad ones, which policy
-  // files tend to put first, so their (low) positions arriving before the
-  // entities' keep Candidates' final insertion sort short.
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
     if (b != nullptr) add(b->eq_begin, b->in_begin);
@@ -294,29 +291,11 @@ void PolicyIndex::Candidates(const RequestView& request,
     if (slot_used_[slot]) ProbeSlot(slot, req, missing, &ranges, out);
   }
   Flush(&ranges, req, missing, out);
-  // Restore policy order (buckets are each sorted, their concatenation is
-  // not) on what the filter kept, which is usually a handful.
-  if (out->size() != base) {
-    // Insertion from the first bucket match on: the catch-all prefix is
-    // sorted already and the matches are few, where std::sort's setup
-    // alone costs more than the moves. Bounded so that many matches, or a
-    // long catch-all list each match might move past, take the sort.
-    uint32_t* v = out->data();
-    const size_t n = out->size();
-    if (n - base <= 32 && base <= 512) {
-      for (size_t i = base; i < n; ++i) {
-        const uint32_t x = v[i];
-        size_t j = i;
-        while (j > 0 && v[j - 1] > x) {
-          v[j] = v[j - 1];
-          --j;
-        }
-        v[j] = x;
-      }
-    } else {
-      std::sort(out->begin(), out->end());
-    }
-    if (may_duplicate_) out->erase(std::unique(out->begin(), out->end()), out->end());
+  // No order to restore (see Candidates in the header); but a policy filed
+  // under two keys of an `in [...]` may have come twice.
+  if (may_duplicate_ && out->size() != base) {
+    std::sort(out->begin(), out->end());
+    out->erase(std::unique(out->begin(), out->end()), out->end());
   }
 }
 
