@@ -121,6 +121,10 @@ TEST_CASE("index: many candidates from several buckets keep policy order",
       text += "permit(principal, action, resource) when { context.n > " +
               std::to_string(i) + " };\n";
       text += "permit(principal in Group::\"other\", action, resource);\n";
+      // Two that err (no such context field), from two buckets, so that
+      // errors too arrive out of policy order.
+      text += "permit(principal is User, action, resource) when { context.nope };\n";
+      text += "forbid(principal in Group::\"g1\", action, resource) when { context.nope };\n";
     }
     auto set = PolicySet::Parse(text);
     REQUIRE(set.ok());
@@ -137,14 +141,20 @@ TEST_CASE("index: many candidates from several buckets keep policy order",
     r.resource = EntityUid::Of("Doc", "d");
     r.context = Value::Record({{Symbol::Intern("n"), Value::Long(per_bucket / 2)}});
     Response indexed = Authorize(**set, **entities, r);
-    // Four of every six policies match, and half of the fifth kind.
+    // Four of every eight policies hold, and half of the fifth kind; two
+    // err.
     CHECK(indexed.reasons.size() ==
           static_cast<size_t>(4 * per_bucket + per_bucket / 2));
+    auto by_position = [](std::string_view a, std::string_view b) {
+      return std::stoi(std::string(a.substr(6))) <
+             std::stoi(std::string(b.substr(6)));
+    };
     CHECK(std::is_sorted(indexed.reasons.begin(), indexed.reasons.end(),
-                         [&](std::string_view a, std::string_view b) {
-                           return std::stoi(std::string(a.substr(6))) <
-                                  std::stoi(std::string(b.substr(6)));
-                         }));
+                         by_position));
+    std::vector<std::string_view> errors;
+    for (const PolicyError& e : indexed.errors) errors.push_back(e.policy_id);
+    CHECK(errors.size() == static_cast<size_t>(2 * per_bucket));
+    CHECK(std::is_sorted(errors.begin(), errors.end(), by_position));
     RequireSame(**set, **entities, r);
   }
 }
