@@ -47,9 +47,10 @@ struct Positions {
 // Policy itself only when the program bails: most candidates are not
 // satisfied, and at thousands of policies a Policy object is a cache miss
 // of its own.
-inline void Decide(const PolicySet& policies, uint32_t i, internal::RunResult run,
-                   internal::Evaluator& eval, Response* response,
-                   Positions* positions, bool* forbidden) {
+[[gnu::always_inline]] inline void Decide(
+    const PolicySet& policies, uint32_t i, internal::RunResult run,
+    internal::Evaluator& eval, Response* response, Positions* positions,
+    bool* forbidden) {
   // Once a forbid is satisfied, permits are still evaluated: their errors
   // are part of the response, as in Cedar.
   if (run == internal::RunResult::kNotSatisfied) return;
