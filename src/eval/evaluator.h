@@ -185,10 +185,10 @@ class Evaluator {
   // then every slot is kContextNone), and where each is, by its key's
   // Symbol id mod 64: a position, kContextNone (no key there: absent) or
   // kContextScan (several keys, a position past the table's range, or a
-  // key the overlay holds: search the overlay, then the fields). Policies read the context more than anything
-  // else, a dozen fields a decision; this makes each read one load and one
-  // compare instead of a scan of the sorted keys, for about as much work
-  // once per decision as two scans.
+  // key the overlay holds: search the overlay, then the fields). Policies
+  // read the context more than anything else, a dozen fields a decision;
+  // this makes each read one load and one compare instead of a scan of the
+  // sorted keys, for about as much work once per decision as two scans.
   static constexpr uint8_t kContextScan = 0xfe;
   static constexpr uint8_t kContextNone = 0xff;
   const RecordFields* context_fields_ = nullptr;

@@ -232,9 +232,9 @@ void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
   ranges->size = 0;
 }
 
-[[gnu::always_inline]] inline void PolicyIndex::ProbeSlot(Slot slot, const RequestSlot* req,
-                            uint64_t missing, Ranges* ranges,
-                            std::vector<uint32_t>* out) const {
+[[gnu::always_inline]] inline void PolicyIndex::ProbeSlot(
+    Slot slot, const RequestSlot* req, uint64_t missing, Ranges* ranges,
+    std::vector<uint32_t>* out) const {
   // Probe now, scan later (Flush): the probes do not depend on each other,
   // so at thousands of policies their cache misses overlap, and each hit's
   // entries are prefetched and on their way before the first scan starts,

@@ -125,7 +125,7 @@ class PolicyIndex {
   // The entry ranges a request's probes hit, in probe order, waiting to
   // be scanned. A request hits a few buckets; one whose entities have very
   // many ancestors may hit more, and a full list is scanned (Flush) and
-  // emptied, since the order of the output is restored at the end anyway.
+  // emptied: the output's order does not matter (see Candidates).
   struct Ranges {
     static constexpr uint32_t kMax = 32;
     uint32_t size = 0;
