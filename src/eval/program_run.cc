@@ -91,8 +91,8 @@ inline int Cmp3(int64_t a, int64_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
 }  // namespace
 
 // All candidates' code runs in this one function, a loop around the
-// machine: a decision pays the call, the frame and the dispatch table's
-// setup once.
+// machine: a decision pays the call and the frame (the registers saved,
+// the stack set up) once, not once per candidate.
 void RunPrograms(const Program& program, const uint32_t* policies, size_t n,
                  const Evaluator& eval, RunResult* outcomes) {
   constexpr int kMax = Program::kMaxStack;
