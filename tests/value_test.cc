@@ -3,7 +3,7 @@
 // String values: up to StringRep::kInline bytes are stored in the Value
 // itself, longer ones in a shared buffer. Both forms must behave the same
 // everywhere (copies, moves, comparisons, set membership), at and around
-// the boundary.
+// the boundary. Records: the key table built with the fields.
 
 #include <catch2/catch.hpp>
 
@@ -151,6 +151,73 @@ TEST_CASE("value: records keep string fields of both forms", "[value]") {
   CHECK(copy.FindField(a)->as_string() == Text(5));
   CHECK(copy.FindField(b)->as_string() == Text(50));
   CHECK(copy.ToCedar().find("aaaaaaaaaaaaaaaaaaaaaaaaa") != std::string::npos);
+}
+
+// The field named `key`, by a plain scan: what the key table must agree with.
+const Value* ScanField(const RecordFields& fields, Symbol key) {
+  for (const auto& [k, v] : fields) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+TEST_CASE("value: a record's key table finds every field and no other", "[value]") {
+  // Keys interned for this test, 400 of them: every slot of the 64 is
+  // shared by several, and the larger records pass the 253 positions a
+  // slot can name.
+  std::vector<Symbol> keys;
+  for (int i = 0; i < 400; ++i) {
+    keys.push_back(Symbol::Intern("key_table_" + std::to_string(i)));
+  }
+  for (size_t size : {size_t{0}, size_t{1}, size_t{9}, size_t{64}, size_t{300}}) {
+    // Every third key, from an offset, so that absent keys sit between.
+    RecordFields fields;
+    for (size_t i = 0; i < size; ++i) {
+      fields.emplace_back(keys[(i * 3 + 1) % keys.size()], Value::Long(static_cast<int64_t>(i)));
+    }
+    const Value unsorted = Value::Record(fields);
+    RecordFields sorted = unsorted.as_record();
+    const Value wrapped = Value::RecordFromSorted(sorted);
+    // Out of order, with a key repeated: put in order, the last one wins.
+    RecordFields shuffled(sorted.rbegin(), sorted.rend());
+    if (!shuffled.empty()) shuffled.emplace_back(shuffled.back().first, Value::Long(-1));
+    const Value fixed = Value::RecordFromSorted(shuffled);
+    CAPTURE(size);
+    REQUIRE(unsorted.as_record().size() == size);
+    REQUIRE(wrapped.as_record().size() == size);
+    REQUIRE(fixed.as_record().size() == size);
+    for (const Value* r : {&unsorted, &wrapped, &fixed}) {
+      const internal::RecordRep& rep = r->record_rep();
+      // A slot is absent exactly when no key falls in it, and names a
+      // position only when one key alone does and the position fits.
+      for (int slot = 0; slot < 64; ++slot) {
+        int in_slot = 0;
+        size_t last = 0;
+        for (size_t i = 0; i < rep.fields.size(); ++i) {
+          if ((rep.fields[i].first.id() & 63) == static_cast<uint32_t>(slot)) {
+            ++in_slot;
+            last = i;
+          }
+        }
+        CAPTURE(slot, in_slot);
+        if (in_slot == 0) {
+          CHECK(rep.slots[slot] == internal::RecordRep::kAbsent);
+        } else if (in_slot == 1 && last < internal::RecordRep::kSearch) {
+          CHECK(rep.slots[slot] == last);
+        } else {
+          CHECK(rep.slots[slot] == internal::RecordRep::kSearch);
+        }
+      }
+      for (Symbol key : keys) {
+        const Value* want = ScanField(rep.fields, key);
+        const Value* got = r->FindField(key);
+        CAPTURE(key.str());
+        CHECK(got == want);
+      }
+    }
+    // The repeated key's last value won.
+    if (size > 0) CHECK(fixed.FindField(shuffled.back().first)->as_long() == -1);
+  }
 }
 
 }  // namespace

@@ -123,6 +123,8 @@ class Value;
 
 namespace internal {
 
+struct RecordRep;
+
 // The storage of a String value: strings of up to kInline bytes in place,
 // longer ones in a shared immutable buffer. Policies mostly compare short
 // strings (classifications, states, tool names), and reading those in place
@@ -237,12 +239,11 @@ class Value {
   static Value Set(std::vector<Value> elements);
   // Sorts by key; when a key repeats, the last field wins.
   static Value Record(std::vector<std::pair<Symbol, Value>> fields);
-  // Wraps fields that already hold the RecordFields invariant (keys strictly
-  // increasing), without sorting or copying them. For a caller that builds a
-  // record per decision and recycles the storage once no Value shares it.
-  static Value RecordFromSorted(std::shared_ptr<const RecordFields> fields) {
-    return Value(Data(std::in_place_index<5>, std::move(fields)));
-  }
+  // Takes fields already in key order (keys strictly increasing) without
+  // sorting them: for a caller that keeps its fields sorted as it builds
+  // them. Fields out of order, or with a key repeated, are put in order as
+  // Record does.
+  static Value RecordFromSorted(RecordFields fields);
   static Value Ip(const IpAddr& ip) { return Value(Data(std::in_place_index<6>, ip)); }
   static Value Dec(Decimal d) { return Value(Data(std::in_place_index<7>, d)); }
   static Value Time(Datetime t) { return Value(Data(std::in_place_index<8>, t)); }
@@ -260,7 +261,9 @@ class Value {
   const EntityUid& as_entity() const { return std::get<3>(data_); }
   // Sorted (by Value::Compare) and duplicate-free.
   const std::vector<Value>& as_set() const { return *std::get<4>(data_); }
-  const RecordFields& as_record() const { return *std::get<5>(data_); }
+  const RecordFields& as_record() const;  // (after internal::RecordRep)
+  // A record's fields with their key table (see internal::RecordRep).
+  const internal::RecordRep& record_rep() const { return *std::get<5>(data_); }
   const IpAddr& as_ip() const { return std::get<6>(data_); }
   Decimal as_decimal() const { return std::get<7>(data_); }
   Datetime as_datetime() const { return std::get<8>(data_); }
@@ -293,11 +296,37 @@ class Value {
  private:
   using Data = std::variant<bool, int64_t, internal::StringRep,
                             EntityUid, std::shared_ptr<const std::vector<Value>>,
-                            std::shared_ptr<const RecordFields>, IpAddr, Decimal,
+                            std::shared_ptr<const internal::RecordRep>, IpAddr, Decimal,
                             Datetime, Duration>;
   explicit Value(Data d) : data_(std::move(d)) {}
   Data data_;
 };
+
+namespace internal {
+
+// A record's shared payload: its fields, and a table of where each is by
+// its key's Symbol id mod 64, filled in once when the record is built.
+// The evaluator reads the context's fields through the table, one load
+// and one compare each; kept with the record, the table costs a decision
+// nothing to build and lets it leave alone the fields it does not read (an
+// embedding runtime's contexts are often not in the cache, and reading all
+// their keys up front was a cache miss per line of fields).
+struct RecordRep {
+  // A slot holds a field's position, or one of these:
+  static constexpr uint8_t kSearch = 0xfe;  // several keys, or a position
+                                            // past 253: search the fields
+  static constexpr uint8_t kAbsent = 0xff;  // no key falls here
+
+  explicit RecordRep(RecordFields sorted);
+
+  // The field named `key`, or nullptr.
+  const Value* Find(Symbol key) const;
+
+  uint8_t slots[64];
+  RecordFields fields;
+};
+
+}  // namespace internal
 
 // The field named `key` in sorted record fields, or nullptr. Inline, and a
 // scan for the few fields records usually have: attribute and context
@@ -320,8 +349,18 @@ inline const Value* FindRecordField(const RecordFields& fields, Symbol key) {
   return lo < n && fields[lo].first == key ? &fields[lo].second : nullptr;
 }
 
+inline const Value* internal::RecordRep::Find(Symbol key) const {
+  const uint8_t at = slots[key.id() & 63];
+  if (at < kSearch) {
+    return fields[at].first == key ? &fields[at].second : nullptr;
+  }
+  return at == kAbsent ? nullptr : FindRecordField(fields, key);
+}
+
+inline const RecordFields& Value::as_record() const { return record_rep().fields; }
+
 inline const Value* Value::FindField(Symbol key) const {
-  return FindRecordField(as_record(), key);
+  return record_rep().Find(key);
 }
 
 // Appends `s` as a Cedar string literal (quoted, with escapes) to `out`.

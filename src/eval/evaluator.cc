@@ -18,6 +18,7 @@
 #include "src/eval/evaluator.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -128,29 +129,27 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
       resource_entity_(entities.FindHot(request.resource)) {
   PrefetchEntityData(principal_entity_);
   PrefetchEntityData(resource_entity_);
-  // Nearly every decision reads context fields.
-  std::memset(context_slots_, kContextNone, sizeof context_slots_);
-  if (request.context->is(ValueKind::kRecord)) {
-    const RecordFields& fields = request.context->as_record();
-    context_fields_ = &fields;
-    // A slot a second key falls in is searched; so is any a key past
-    // the positions' range falls in (second loop, for huge contexts).
-    const size_t n = std::min<size_t>(fields.size(), kContextScan);
-    for (size_t i = 0; i < n; ++i) {
-      uint8_t& slot = context_slots_[fields[i].first.id() & 63];
-      slot = slot == kContextNone ? static_cast<uint8_t>(i) : kContextScan;
-    }
-    for (size_t i = n; i < fields.size(); ++i) {
-      context_slots_[fields[i].first.id() & 63] = kContextScan;
-    }
-  }
-  // An overlay on a context that is not a record adds nothing: `context`
-  // is then not a record, and has no fields (every slot stays absent).
-  if (request.context_overlay != nullptr && context_fields_ != nullptr) {
+  // Nearly every decision reads context fields: through the record's own
+  // table, unless an overlay needs a copy.
+  static constexpr std::array<uint8_t, 64> kNoFields = [] {
+    std::array<uint8_t, 64> a{};
+    a.fill(RecordRep::kAbsent);
+    return a;
+  }();
+  context_slots_ = kNoFields.data();
+  if (!request.context->is(ValueKind::kRecord)) return;
+  const RecordRep& rep = request.context->record_rep();
+  context_fields_ = &rep.fields;
+  context_slots_ = rep.slots;
+  // An overlay on a context that is not a record adds nothing (above):
+  // `context` is then not a record, and has no fields.
+  if (request.context_overlay != nullptr) {
+    std::memcpy(overlay_slots_, rep.slots, sizeof overlay_slots_);
     for (const auto& field : *request.context_overlay) {
       overlay_keys_ |= uint64_t{1} << (field.first.id() & 63);
-      context_slots_[field.first.id() & 63] = kContextScan;
+      overlay_slots_[field.first.id() & 63] = RecordRep::kSearch;
     }
+    context_slots_ = overlay_slots_;
   }
 }
 

@@ -104,11 +104,11 @@ class Evaluator {
   // the overlay may hold, out of line.
   const Value* ContextField(Symbol key) const {
     const uint8_t at = context_slots_[key.id() & 63];
-    if (at < kContextScan) {
+    if (at < RecordRep::kSearch) {
       const auto& field = (*context_fields_)[at];
       return field.first == key ? &field.second : nullptr;
     }
-    if (at == kContextNone) return nullptr;
+    if (at == RecordRep::kAbsent) return nullptr;
     return SearchContextField(key);
   }
   // The store entry of principal, action or resource (not context).
@@ -181,18 +181,17 @@ class Evaluator {
   const EntityHot* principal_entity_;
   const EntityHot* action_entity_;
   const EntityHot* resource_entity_;
-  // The context's fields (nullptr when the context is not a record, and
-  // then every slot is kContextNone), and where each is, by its key's
-  // Symbol id mod 64: a position, kContextNone (no key there: absent) or
-  // kContextScan (several keys, a position past the table's range, or a
-  // key the overlay holds: search the overlay, then the fields). Policies
-  // read the context more than anything else, a dozen fields a decision;
-  // this makes each read one load and one compare instead of a scan of the
-  // sorted keys, for about as much work once per decision as two scans.
-  static constexpr uint8_t kContextScan = 0xfe;
-  static constexpr uint8_t kContextNone = 0xff;
+  // The context's fields (nullptr when the context is not a record), and
+  // the table of where each is by its key's Symbol id mod 64: the record's
+  // own (RecordRep::slots), or with an overlay a copy in overlay_slots_
+  // with the overlay keys' slots turned to kSearch (search the overlay,
+  // then the fields); all kAbsent when the context is not a record.
+  // Policies read the context more than anything else, a dozen fields a
+  // decision: each read is one load and one compare, and nothing is
+  // computed per decision.
   const RecordFields* context_fields_ = nullptr;
-  uint8_t context_slots_[64];
+  const uint8_t* context_slots_;
+  uint8_t overlay_slots_[64];
   // Bit (id mod 64) of each overlay key's Symbol id: a context field whose
   // bit is clear cannot be in the overlay, so a search of a slot that
   // several record keys share skips the overlay.

@@ -99,8 +99,34 @@ Value Value::Record(std::vector<std::pair<Symbol, Value>> fields) {
     }
   }
   return Value(Data(std::in_place_index<5>,
-                    std::make_shared<const RecordFields>(std::move(out))));
+                    std::make_shared<const internal::RecordRep>(std::move(out))));
 }
+
+Value Value::RecordFromSorted(RecordFields fields) {
+  for (size_t i = 1; i < fields.size(); ++i) {
+    if (!(fields[i - 1].first < fields[i].first)) return Record(std::move(fields));
+  }
+  return Value(Data(std::in_place_index<5>,
+                    std::make_shared<const internal::RecordRep>(std::move(fields))));
+}
+
+namespace internal {
+
+RecordRep::RecordRep(RecordFields sorted) : fields(std::move(sorted)) {
+  std::memset(slots, kAbsent, sizeof slots);
+  // A slot a second key falls in is searched; so is any a key past the
+  // positions' range falls in (the second loop, for huge records).
+  const size_t n = std::min<size_t>(fields.size(), kSearch);
+  for (size_t i = 0; i < n; ++i) {
+    uint8_t& slot = slots[fields[i].first.id() & 63];
+    slot = slot == kAbsent ? static_cast<uint8_t>(i) : kSearch;
+  }
+  for (size_t i = n; i < fields.size(); ++i) {
+    slots[fields[i].first.id() & 63] = kSearch;
+  }
+}
+
+}  // namespace internal
 
 bool Value::SetContains(const Value& v) const {
   const std::vector<Value>& s = as_set();
