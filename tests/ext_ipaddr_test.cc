@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/eval/ext/extensions.h"
+#include "src/eval/ext/ip_range.h"
 
 namespace arbiter::internal {
 namespace {
@@ -268,6 +269,52 @@ TEST_CASE("ipaddr: isInRange", "[ext][ipaddr]") {
   CHECK_FALSE(InRange("::", "0.0.0.0/0"));
   CHECK_FALSE(InRange("::ffff:a00:1", "10.0.0.0/8"));
   CHECK_FALSE(InRange("10.0.0.1", "::ffff:a00:0/104"));
+}
+
+// The inline IPv4 path (ip_range.h) against containment worked out on
+// 64-bit integers: for random addresses under every pair of prefixes,
+// near and far apart (same /8, same /24, the very address, unrelated).
+TEST_CASE("ipaddr: isInRange on IPv4 agrees with 64-bit containment",
+          "[ext][ipaddr]") {
+  uint64_t state = 0x243F6A8885A308D3ull;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<uint32_t>(state >> 32);
+  };
+  auto ip = [](uint32_t v, int prefix) {
+    IpAddr x;
+    x.bytes[0] = static_cast<uint8_t>(v >> 24);
+    x.bytes[1] = static_cast<uint8_t>(v >> 16);
+    x.bytes[2] = static_cast<uint8_t>(v >> 8);
+    x.bytes[3] = static_cast<uint8_t>(v);
+    x.prefix = static_cast<uint8_t>(prefix);
+    return x;
+  };
+  auto span = [](uint32_t v, int prefix, uint64_t* lo, uint64_t* hi) {
+    const uint64_t size = uint64_t{1} << (32 - prefix);
+    *lo = v / size * size;
+    *hi = *lo + size - 1;
+  };
+  int inside = 0, outside = 0;
+  for (int pa = 0; pa <= 32; ++pa) {
+    for (int pb = 0; pb <= 32; ++pb) {
+      for (int k = 0; k < 16; ++k) {
+        const uint32_t b = next();
+        const uint32_t keep[] = {0, 0xFF000000u, 0xFFFFFF00u, 0xFFFFFFFFu};
+        const uint32_t a = (b & keep[k % 4]) | (next() & ~keep[k % 4]);
+        uint64_t alo, ahi, blo, bhi;
+        span(a, pa, &alo, &ahi);
+        span(b, pb, &blo, &bhi);
+        const bool want = blo <= alo && ahi <= bhi;
+        CAPTURE(a, pa, b, pb);
+        CHECK(IpIsInRange(ip(a, pa), ip(b, pb)) == want);
+        (want ? inside : outside)++;
+      }
+    }
+  }
+  // Both answers were exercised, many times.
+  CHECK(inside > 1000);
+  CHECK(outside > 1000);
 }
 
 TEST_CASE("ipaddr: arity and type errors through CallExtension",

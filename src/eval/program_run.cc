@@ -23,6 +23,7 @@
 
 #include "src/eval/evaluator.h"
 #include "src/eval/ext/extensions.h"
+#include "src/eval/ext/ip_range.h"
 #include "src/eval/ops.h"
 #include "src/eval/program.h"
 
@@ -33,10 +34,6 @@
 #endif
 
 namespace arbiter::internal {
-
-// Defined in ext/ipaddr.cc: `isInRange` is common enough in policies to be
-// called directly rather than through CallExtension's generic signature.
-bool IpIsInRange(const IpAddr& ip, const IpAddr& range);
 
 namespace {
 

@@ -25,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
+#include "src/eval/ext/ip_range.h"
 
 namespace arbiter::internal {
 
@@ -32,7 +33,6 @@ namespace arbiter::internal {
 // in extensions.h because nothing outside this folder needs them.
 bool IpIsLoopback(const IpAddr& ip);
 bool IpIsMulticast(const IpAddr& ip);
-bool IpIsInRange(const IpAddr& ip, const IpAddr& range);
 absl::StatusOr<Datetime> DatetimeOffset(Datetime t, Duration d);
 absl::StatusOr<Duration> DatetimeDurationSince(Datetime t, Datetime since);
 absl::StatusOr<Datetime> DatetimeToDate(Datetime t);

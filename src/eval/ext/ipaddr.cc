@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "src/eval/ext/extensions.h"
+#include "src/eval/ext/ip_range.h"
 
 namespace arbiter::internal {
 
@@ -30,8 +31,6 @@ namespace arbiter::internal {
 // public face of this folder and stays minimal).
 bool IpIsLoopback(const IpAddr& ip);
 bool IpIsMulticast(const IpAddr& ip);
-bool IpIsInRange(const IpAddr& ip, const IpAddr& range);
-
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -244,24 +243,7 @@ std::string FormatIpAddr(const IpAddr& ip) {
   return out;
 }
 
-bool IpIsInRange(const IpAddr& ip, const IpAddr& range) {
-  if (ip.v6 != range.v6) return false;
-  if (!ip.v6) {
-    // IPv4 in 32-bit arithmetic: policies test request addresses against
-    // ranges on every decision, and the 128-bit path costs ten times more.
-    auto span = [](const IpAddr& x, uint32_t* lo, uint32_t* hi) {
-      const uint32_t v = (uint32_t{x.bytes[0]} << 24) | (uint32_t{x.bytes[1]} << 16) |
-                         (uint32_t{x.bytes[2]} << 8) | x.bytes[3];
-      const uint32_t host = x.prefix == 0 ? ~uint32_t{0}
-                                          : (uint32_t{1} << (32 - x.prefix)) - 1;
-      *lo = v & ~host;
-      *hi = v | host;
-    };
-    uint32_t alo, ahi, blo, bhi;
-    span(ip, &alo, &ahi);
-    span(range, &blo, &bhi);
-    return blo <= alo && ahi <= bhi;
-  }
+bool IpIsInRangeV6(const IpAddr& ip, const IpAddr& range) {
   Range a = RangeOf(ip);
   Range b = RangeOf(range);
   return b.lo <= a.lo && a.hi <= b.hi;
