@@ -31,6 +31,7 @@ namespace arbiter::internal {
 // public face of this folder and stays minimal).
 bool IpIsLoopback(const IpAddr& ip);
 bool IpIsMulticast(const IpAddr& ip);
+
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
