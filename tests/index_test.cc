@@ -37,12 +37,22 @@ void RequireSame(const PolicySet& set, const Entities& entities,
 }
 
 // The index's candidates for `r`, sorted (the index gives them in no
-// particular order); a policy listed twice fails the test.
+// particular order, but the unconstrained ones first: the authorizer skips
+// prefetching those); a policy listed twice fails the test.
 std::vector<uint32_t> SortedCandidates(const PolicySet& set, const Entities& e,
                                        const Request& r) {
   std::vector<uint32_t> got;
   set.index().Candidates(internal::RequestView::Of(r), e.FindHot(r.principal),
                          e.FindHot(r.action), e.FindHot(r.resource), &got);
+  const size_t catch_all = set.index().catch_all_size();
+  REQUIRE(got.size() >= catch_all);
+  for (size_t k = 0; k < got.size(); ++k) {
+    const internal::Policy& p = set.policy(got[k]);
+    using Op = internal::ScopeConstraint::Op;
+    const bool unconstrained = p.principal.op == Op::kAny &&
+                               p.action.op == Op::kAny && p.resource.op == Op::kAny;
+    CHECK(unconstrained == (k < catch_all));
+  }
   std::sort(got.begin(), got.end());
   CHECK(std::adjacent_find(got.begin(), got.end()) == got.end());
   return got;

@@ -146,7 +146,10 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     // all of it now, so that the cache misses overlap instead of each
     // policy waiting for its own.
     // The heads too: a satisfied or erroring candidate reads its own.
-    for (uint32_t i : candidates) {
+    // Not for the catch-all policies, which come first: every decision
+    // runs them, so they are in the cache already.
+    for (size_t k = policies.index().catch_all_size(); k < candidates.size(); ++k) {
+      const uint32_t i = candidates[k];
       const uint32_t entry = program.entry(i);
       if (entry != internal::Program::kNotCompiled) {
         __builtin_prefetch(program.code() + entry);

@@ -292,10 +292,11 @@ void PolicyIndex::Candidates(const RequestView& request,
   }
   Flush(&ranges, req, missing, out);
   // No order to restore (see Candidates in the header); but a policy filed
-  // under two keys of an `in [...]` may have come twice.
+  // under two keys of an `in [...]` may have come twice. Catch-all
+  // policies are filed nowhere else, so they stay first, untouched.
   if (may_duplicate_ && out->size() != base) {
-    std::sort(out->begin(), out->end());
-    out->erase(std::unique(out->begin(), out->end()), out->end());
+    std::sort(out->begin() + base, out->end());
+    out->erase(std::unique(out->begin() + base, out->end()), out->end());
   }
 }
 

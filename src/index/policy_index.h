@@ -41,9 +41,10 @@ class PolicyIndex {
   explicit PolicyIndex(const std::vector<std::shared_ptr<const Policy>>& policies);
 
   // Replaces *out with the positions (in the indexed list) of exactly the
-  // policies whose scope matches `request`, without duplicates, in no
-  // particular order (the authorizer puts what it reports in policy order;
-  // sorting every candidate cost more). The request's entities are passed
+  // policies whose scope matches `request`, without duplicates: first the
+  // catch-all_size() policies with no scope constraint, then the others in
+  // no particular order (the authorizer puts what it reports in policy
+  // order; sorting every candidate cost more). The request's entities are passed
   // as already looked up (nullptr when not in the store), since the
   // evaluator needs them too.
   void Candidates(const RequestView& request, const EntityHot* principal,
