@@ -50,7 +50,8 @@ std::vector<uint32_t> SortedCandidates(const PolicySet& set, const Entities& e,
     const internal::Policy& p = set.policy(got[k]);
     using Op = internal::ScopeConstraint::Op;
     const bool unconstrained = p.principal.op == Op::kAny &&
-                               p.action.op == Op::kAny && p.resource.op == Op::kAny;
+                               p.action.op == Op::kAny &&
+                               p.resource.op == Op::kAny;
     CHECK(unconstrained == (k < catch_all));
   }
   std::sort(got.begin(), got.end());

@@ -161,26 +161,33 @@ const Value* ScanField(const RecordFields& fields, Symbol key) {
   return nullptr;
 }
 
-TEST_CASE("value: a record's key table finds every field and no other", "[value]") {
+TEST_CASE("value: a record's key table finds every field and no other",
+          "[value]") {
   // Keys interned for this test, 400 of them: every slot of the 64 is
   // shared by several, and the larger records pass the 253 positions a
   // slot can name.
   std::vector<Symbol> keys;
   for (int i = 0; i < 400; ++i) {
-    keys.push_back(Symbol::Intern("key_table_" + std::to_string(i)));
+    std::string name = "key_table_";
+    name.append(std::to_string(i));
+    keys.push_back(Symbol::Intern(name));
   }
-  for (size_t size : {size_t{0}, size_t{1}, size_t{9}, size_t{64}, size_t{300}}) {
+  for (size_t size :
+       {size_t{0}, size_t{1}, size_t{9}, size_t{64}, size_t{300}}) {
     // Every third key, from an offset, so that absent keys sit between.
     RecordFields fields;
     for (size_t i = 0; i < size; ++i) {
-      fields.emplace_back(keys[(i * 3 + 1) % keys.size()], Value::Long(static_cast<int64_t>(i)));
+      fields.emplace_back(keys[(i * 3 + 1) % keys.size()],
+                          Value::Long(static_cast<int64_t>(i)));
     }
     const Value unsorted = Value::Record(fields);
     RecordFields sorted = unsorted.as_record();
     const Value wrapped = Value::RecordFromSorted(sorted);
     // Out of order, with a key repeated: put in order, the last one wins.
     RecordFields shuffled(sorted.rbegin(), sorted.rend());
-    if (!shuffled.empty()) shuffled.emplace_back(shuffled.back().first, Value::Long(-1));
+    if (!shuffled.empty()) {
+      shuffled.emplace_back(shuffled.back().first, Value::Long(-1));
+    }
     const Value fixed = Value::RecordFromSorted(shuffled);
     CAPTURE(size);
     REQUIRE(unsorted.as_record().size() == size);
@@ -216,7 +223,9 @@ TEST_CASE("value: a record's key table finds every field and no other", "[value]
       }
     }
     // The repeated key's last value won.
-    if (size > 0) CHECK(fixed.FindField(shuffled.back().first)->as_long() == -1);
+    if (size > 0) {
+      CHECK(fixed.FindField(shuffled.back().first)->as_long() == -1);
+    }
   }
 }
 

@@ -294,10 +294,10 @@ class Value {
   std::string ToCedar() const;
 
  private:
-  using Data = std::variant<bool, int64_t, internal::StringRep,
-                            EntityUid, std::shared_ptr<const std::vector<Value>>,
-                            std::shared_ptr<const internal::RecordRep>, IpAddr, Decimal,
-                            Datetime, Duration>;
+  using Data = std::variant<bool, int64_t, internal::StringRep, EntityUid,
+                            std::shared_ptr<const std::vector<Value>>,
+                            std::shared_ptr<const internal::RecordRep>, IpAddr,
+                            Decimal, Datetime, Duration>;
   explicit Value(Data d) : data_(std::move(d)) {}
   Data data_;
 };
@@ -357,7 +357,9 @@ inline const Value* internal::RecordRep::Find(Symbol key) const {
   return at == kAbsent ? nullptr : FindRecordField(fields, key);
 }
 
-inline const RecordFields& Value::as_record() const { return record_rep().fields; }
+inline const RecordFields& Value::as_record() const {
+  return record_rep().fields;
+}
 
 inline const Value* Value::FindField(Symbol key) const {
   return record_rep().Find(key);

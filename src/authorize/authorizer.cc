@@ -148,7 +148,8 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     // The heads too: a satisfied or erroring candidate reads its own.
     // Not for the catch-all policies, which come first: every decision
     // runs them, so they are in the cache already.
-    for (size_t k = policies.index().catch_all_size(); k < candidates.size(); ++k) {
+    for (size_t k = policies.index().catch_all_size(); k < candidates.size();
+         ++k) {
       const uint32_t i = candidates[k];
       const uint32_t entry = program.entry(i);
       if (entry != internal::Program::kNotCompiled) {

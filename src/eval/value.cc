@@ -98,16 +98,20 @@ Value Value::Record(std::vector<std::pair<Symbol, Value>> fields) {
       out.push_back(std::move(f));
     }
   }
-  return Value(Data(std::in_place_index<5>,
-                    std::make_shared<const internal::RecordRep>(std::move(out))));
+  return Value(
+      Data(std::in_place_index<5>,
+           std::make_shared<const internal::RecordRep>(std::move(out))));
 }
 
 Value Value::RecordFromSorted(RecordFields fields) {
   for (size_t i = 1; i < fields.size(); ++i) {
-    if (!(fields[i - 1].first < fields[i].first)) return Record(std::move(fields));
+    if (!(fields[i - 1].first < fields[i].first)) {
+      return Record(std::move(fields));
+    }
   }
-  return Value(Data(std::in_place_index<5>,
-                    std::make_shared<const internal::RecordRep>(std::move(fields))));
+  return Value(
+      Data(std::in_place_index<5>,
+           std::make_shared<const internal::RecordRep>(std::move(fields))));
 }
 
 namespace internal {

@@ -44,8 +44,8 @@ class PolicyIndex {
   // policies whose scope matches `request`, without duplicates: first the
   // catch-all_size() policies with no scope constraint, then the others in
   // no particular order (the authorizer puts what it reports in policy
-  // order; sorting every candidate cost more). The request's entities are passed
-  // as already looked up (nullptr when not in the store), since the
+  // order; sorting every candidate cost more). The request's entities are
+  // passed as already looked up (nullptr when not in the store), since the
   // evaluator needs them too.
   void Candidates(const RequestView& request, const EntityHot* principal,
                   const EntityHot* action, const EntityHot* resource,
