@@ -56,6 +56,10 @@ class Evaluator {
   Evaluator(const Entities& entities, const RequestView& request);
   Evaluator(const Entities& entities, const Request& request)
       : Evaluator(entities, RequestView::Of(request)) {}
+  // Not copyable: context_slots_ may point into the object's own
+  // overlay_slots_.
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
 
   // Whether the scope matches. Never fails: scope tests only compare
   // entities and look up ancestors.
