@@ -1,11 +1,12 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // Decision latency over the shared agent workloads (agents-10 … agents-10000),
-// with the scope index and with the full scan, on 1 and 2 threads; plus the
-// one-off costs: parsing and indexing a policy set, loading the entities.
-// BM_DecisionSetup and BM_DecisionIndex time the first phases of an indexed
-// decision alone (see RunPhases), so that where a decision's time goes can be
-// read off: the conditions take BM_Authorize minus BM_DecisionIndex.
+// with the scope index (bound to the store, and not) and with the full scan,
+// on 1 and 2 threads; plus the one-off costs: parsing and indexing a policy
+// set, loading the entities, binding the two. BM_DecisionSetup and
+// BM_DecisionIndex time the first phases of a bound decision alone (see
+// RunPhases), so that where a decision's time goes can be read off: the
+// conditions take BM_Authorize minus BM_DecisionIndex.
 //
 // Workloads are read from $ARBITER_WORKLOADS_DIR, else ../shared/workloads
 // beside the source tree. Each benchmark iteration is one decision; requests
@@ -53,29 +54,58 @@ const arbiter::workload::Workload* GetWorkload(int n) {
   return cache[n].get();
 }
 
-void RunAuthorize(benchmark::State& state, bool full_scan) {
+// The workload's policy set bound to its entities (BoundPolicySet), made
+// once per size like the workload itself.
+const arbiter::BoundPolicySet* GetBound(const arbiter::workload::Workload* w) {
+  static std::mutex mu;
+  static std::map<const arbiter::workload::Workload*,
+                  std::shared_ptr<const arbiter::BoundPolicySet>>
+      cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& bound = cache[w];
+  if (bound == nullptr) {
+    bound = arbiter::BoundPolicySet::Bind(w->policies, w->entities).value();
+  }
+  return bound.get();
+}
+
+enum class Mode { kBound, kIndex, kScan };
+
+void RunAuthorize(benchmark::State& state, Mode mode) {
   const arbiter::workload::Workload* w = GetWorkload(static_cast<int>(state.range(0)));
   if (w == nullptr) {
     state.SkipWithError("workload not found (set ARBITER_WORKLOADS_DIR)");
     return;
   }
+  const arbiter::BoundPolicySet* bound = GetBound(w);
   arbiter::AuthorizeOptions options;
-  options.full_scan = full_scan;
+  options.full_scan = mode == Mode::kScan;
   arbiter::Response response;
   // Threads start at different requests so they do not march in lockstep.
   size_t i = static_cast<size_t>(state.thread_index()) * 997;
   const size_t n = w->requests.size();
   for (auto _ : state) {
-    arbiter::Authorize(*w->policies, *w->entities, w->requests[i % n], &response,
-                       options);
+    if (mode == Mode::kBound) {
+      arbiter::Authorize(*bound, w->requests[i % n], &response, options);
+    } else {
+      arbiter::Authorize(*w->policies, *w->entities, w->requests[i % n],
+                         &response, options);
+    }
     benchmark::DoNotOptimize(response.decision);
     ++i;
   }
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_Authorize(benchmark::State& state) { RunAuthorize(state, false); }
-void BM_AuthorizeScan(benchmark::State& state) { RunAuthorize(state, true); }
+// BM_Authorize decides as Engine does, on the policy set bound to the
+// store; BM_AuthorizeUnbound with the free Authorize(policies, entities),
+// whose index probes every request entity; BM_AuthorizeScan with the full
+// scan.
+void BM_Authorize(benchmark::State& state) { RunAuthorize(state, Mode::kBound); }
+void BM_AuthorizeUnbound(benchmark::State& state) {
+  RunAuthorize(state, Mode::kIndex);
+}
+void BM_AuthorizeScan(benchmark::State& state) { RunAuthorize(state, Mode::kScan); }
 
 // The phases of an indexed decision, cumulatively, over the same requests in
 // the same order as BM_Authorize: the per-decision setup (the request's three
@@ -89,6 +119,7 @@ void RunPhases(benchmark::State& state, bool with_index) {
     state.SkipWithError("workload not found (set ARBITER_WORKLOADS_DIR)");
     return;
   }
+  const arbiter::internal::IndexBinding* binding = &GetBound(w)->binding();
   std::vector<uint32_t> candidates;
   size_t i = 0;
   const size_t n = w->requests.size();
@@ -98,7 +129,7 @@ void RunPhases(benchmark::State& state, bool with_index) {
     if (with_index) {
       w->policies->index().Candidates(view, eval.principal_entity(),
                                       eval.action_entity(), eval.resource_entity(),
-                                      &candidates);
+                                      *binding, &candidates);
       benchmark::DoNotOptimize(candidates.data());
     } else {
       benchmark::DoNotOptimize(eval.resource_entity());
@@ -113,6 +144,7 @@ void BM_DecisionIndex(benchmark::State& state) { RunPhases(state, true); }
 BENCHMARK(BM_DecisionSetup)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->UseRealTime();
 BENCHMARK(BM_DecisionIndex)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->UseRealTime();
 BENCHMARK(BM_Authorize)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->ThreadRange(1, 2)->UseRealTime();
+BENCHMARK(BM_AuthorizeUnbound)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->ThreadRange(1, 2)->UseRealTime();
 BENCHMARK(BM_AuthorizeScan)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->ThreadRange(1, 2)->UseRealTime();
 
 void BM_ParsePolicies(benchmark::State& state) {
@@ -143,6 +175,21 @@ void BM_LoadEntities(benchmark::State& state) {
     benchmark::DoNotOptimize(entities);
   }
 }
+// Binding a loaded policy set to a loaded store (BoundPolicySet::Bind):
+// what Engine adds to each swap.
+void BM_BindEntities(benchmark::State& state) {
+  const arbiter::workload::Workload* w = GetWorkload(static_cast<int>(state.range(0)));
+  if (w == nullptr) {
+    state.SkipWithError("workload not found (set ARBITER_WORKLOADS_DIR)");
+    return;
+  }
+  for (auto _ : state) {
+    auto bound = arbiter::BoundPolicySet::Bind(w->policies, w->entities);
+    benchmark::DoNotOptimize(bound);
+  }
+}
+BENCHMARK(BM_BindEntities)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
 BENCHMARK(BM_LoadEntities)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

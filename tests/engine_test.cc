@@ -49,6 +49,42 @@ TEST_CASE("engine: decides on the installed snapshot", "[engine]") {
   CHECK(r.reasons[0] == "deny-all");
 }
 
+// Each swap binds the new pair (BoundPolicySet): group membership comes
+// from the store installed with it, never from an earlier one's binding.
+TEST_CASE("engine: every snapshot is bound to its own policies and store",
+          "[engine]") {
+  auto store = [](const char* group) {
+    std::string json = R"([{"uid": {"type": "User", "id": "alice"}, "attrs": {},
+        "parents": [{"type": "Group", "id": ")";
+    json.append(group).append(R"("}]}])");
+    auto e = Entities::FromJson(json);
+    REQUIRE(e.ok());
+    return *e;
+  };
+  Engine engine(OnePolicy("g", R"(permit(principal in Group::"g", action, resource);)"),
+                store("g"));
+  auto check_bound = [&] {
+    auto snap = engine.snapshot();
+    REQUIRE(snap->bound != nullptr);
+    CHECK(&snap->bound->policies() == snap->policies.get());
+    CHECK(&snap->bound->entities() == snap->entities.get());
+  };
+  Response r;
+  engine.Authorize(SomeRequest(), &r);
+  CHECK(r.decision == Decision::kAllow);
+  check_bound();
+  engine.SetEntities(store("h"));
+  engine.Authorize(SomeRequest(), &r);
+  CHECK(r.decision == Decision::kDeny);
+  check_bound();
+  engine.SetPolicies(OnePolicy("h", R"(permit(principal in Group::"h", action, resource);)"));
+  engine.Authorize(SomeRequest(), &r);
+  CHECK(r.decision == Decision::kAllow);
+  REQUIRE(r.reasons.size() == 1);
+  CHECK(r.reasons[0] == "h");
+  check_bound();
+}
+
 TEST_CASE("engine: a response outlives the snapshot it came from", "[engine]") {
   Engine engine(OnePolicy("first", "permit(principal, action, resource);"),
                 Entities::Empty());

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "arbiter/arbiter.h"
+#include "src/authorize/authorize_view.h"
 #include "src/eval/evaluator.h"
 #include "src/index/policy_index.h"
 #include "tools/workload.h"
@@ -20,30 +21,55 @@
 namespace arbiter {
 namespace {
 
+// A shared_ptr that does not own `x`: BoundPolicySet::Bind takes shared
+// ownership, and these tests' objects outlive every binding they make.
+template <typename T>
+std::shared_ptr<const T> Unowned(const T& x) {
+  return std::shared_ptr<const T>(std::shared_ptr<const T>(), &x);
+}
+
+void RequireSameResponse(const Response& a, const Response& b) {
+  REQUIRE(a.decision == b.decision);
+  REQUIRE(a.reasons == b.reasons);
+  REQUIRE(a.errors.size() == b.errors.size());
+  for (size_t i = 0; i < a.errors.size(); ++i) {
+    REQUIRE(a.errors[i].policy_id == b.errors[i].policy_id);
+    REQUIRE(a.errors[i].message == b.errors[i].message);
+  }
+}
+
+// The index, bound and not, answers as the full scan.
 void RequireSame(const PolicySet& set, const Entities& entities,
                  const Request& r) {
   Response indexed = Authorize(set, entities, r);
   AuthorizeOptions scan;
   scan.full_scan = true;
   Response scanned = Authorize(set, entities, r, scan);
+  auto bound = BoundPolicySet::Bind(Unowned(set), Unowned(entities));
+  REQUIRE(bound.ok());
+  Response with_binding;
+  Authorize(**bound, r, &with_binding);
   INFO("request " << r.principal.ToString() << " " << r.action.ToString()
                   << " " << r.resource.ToString());
-  REQUIRE(indexed.decision == scanned.decision);
-  REQUIRE(indexed.reasons == scanned.reasons);
-  REQUIRE(indexed.errors.size() == scanned.errors.size());
-  for (size_t i = 0; i < indexed.errors.size(); ++i) {
-    REQUIRE(indexed.errors[i].policy_id == scanned.errors[i].policy_id);
-  }
+  RequireSameResponse(indexed, scanned);
+  RequireSameResponse(with_binding, scanned);
 }
 
 // The index's candidates for `r`, sorted (the index gives them in no
 // particular order, but the unconstrained ones first: the authorizer skips
 // prefetching those); a policy listed twice fails the test.
-std::vector<uint32_t> SortedCandidates(const PolicySet& set, const Entities& e,
-                                       const Request& r) {
+std::vector<uint32_t> SortedCandidates(
+    const PolicySet& set, const Entities& e, const Request& r,
+    const internal::IndexBinding* binding = nullptr) {
   std::vector<uint32_t> got;
-  set.index().Candidates(internal::RequestView::Of(r), e.FindHot(r.principal),
-                         e.FindHot(r.action), e.FindHot(r.resource), &got);
+  const auto view = internal::RequestView::Of(r);
+  if (binding != nullptr) {
+    set.index().Candidates(view, e.FindHot(r.principal), e.FindHot(r.action),
+                           e.FindHot(r.resource), *binding, &got);
+  } else {
+    set.index().Candidates(view, e.FindHot(r.principal), e.FindHot(r.action),
+                           e.FindHot(r.resource), &got);
+  }
   const size_t catch_all = set.index().catch_all_size();
   REQUIRE(got.size() >= catch_all);
   for (size_t k = 0; k < got.size(); ++k) {
@@ -216,6 +242,10 @@ TEST_CASE("index: an entity in more groups than one probe list holds",
     std::vector<uint32_t> want((*set)->size());
     for (uint32_t i = 0; i < want.size(); ++i) want[i] = i;  // all match
     CHECK(got == want);
+    // Bound, the user's hundred ranges are read from its row, not probed,
+    // and overflow the list the same way.
+    const auto binding = (*set)->index().Bind(e);
+    CHECK(SortedCandidates(**set, e, r, binding.get()) == want);
     Response indexed = Authorize(**set, e, r);
     CHECK(indexed.reasons.size() ==
           (deny ? (kGroups + 6) / 7 : kGroups - (kGroups + 2) / 3));
@@ -236,6 +266,13 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
   auto entities = Entities::FromJson(kEntities);
   REQUIRE(entities.ok());
   const Entities& e = **entities;
+  const auto binding = (*set)->index().Bind(e);
+  CHECK(binding->num_ranges() > 0);
+  // A binding of another policy set's index is not used (its ranges point
+  // into that index's entries).
+  auto other = PolicySet::Parse(R"(permit(principal in Group::"staff", action, resource);)");
+  REQUIRE(other.ok());
+  const auto foreign = (*other)->index().Bind(e);
   for (const char* p : {"alice", "bob", "carol"}) {
     for (const char* a : {"read", "write", "delete", "other"}) {
       for (const char* d : {"d1", "d2", "ghost"}) {
@@ -251,6 +288,8 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
         }
         INFO(p << " " << a << " " << d);
         CHECK(got == want);
+        CHECK(SortedCandidates(**set, e, r, binding.get()) == want);
+        CHECK(SortedCandidates(**set, e, r, foreign.get()) == want);
       }
     }
   }
@@ -278,23 +317,108 @@ TEST_CASE("index: every workload request answers as the full scan", "[index][wor
     if (!fs::exists(root / n)) continue;
     auto w = workload::Load(root / n);
     REQUIRE(w.ok());
-    Response indexed, scanned;
+    auto bound = BoundPolicySet::Bind(w->policies, w->entities);
+    REQUIRE(bound.ok());
+    Response indexed, scanned, with_binding;
     AuthorizeOptions scan;
     scan.full_scan = true;
     size_t differences = 0, wrong = 0;
+    auto differ = [](const Response& a, const Response& b) {
+      return a.decision != b.decision || a.reasons != b.reasons ||
+             a.errors.size() != b.errors.size();
+    };
     for (size_t i = 0; i < w->requests.size(); ++i) {
       Authorize(*w->policies, *w->entities, w->requests[i], &indexed);
       Authorize(*w->policies, *w->entities, w->requests[i], &scanned, scan);
-      if (indexed.decision != scanned.decision || indexed.reasons != scanned.reasons ||
-          indexed.errors.size() != scanned.errors.size()) {
-        ++differences;
-      }
-      if (!workload::Mismatch(indexed, w->expected[i]).empty()) ++wrong;
+      Authorize(**bound, w->requests[i], &with_binding);
+      if (differ(indexed, scanned)) ++differences;
+      if (differ(with_binding, scanned)) ++differences;
+      if (!workload::Mismatch(with_binding, w->expected[i]).empty()) ++wrong;
     }
     INFO(n);
     CHECK(differences == 0);
     CHECK(wrong == 0);
   }
+}
+
+// A binding covers the blocks of the store it was made for, found by
+// address: entities of a store derived from it (WithEntities) come as the
+// same blocks and use their rows; the derived store's extra entities, and
+// entities the store lacks, are probed. Either way the answers are the
+// full scan's.
+TEST_CASE("index: a binding serves a derived store's shared entities",
+          "[index]") {
+  auto set = PolicySet::Parse(kPolicies);
+  REQUIRE(set.ok());
+  auto base = Entities::FromJson(kEntities);
+  REQUIRE(base.ok());
+  std::vector<Entity> extra(2);
+  extra[0].uid = EntityUid::Of("User", "dave");
+  extra[0].parents = {EntityUid::Of("Group", "admins")};
+  extra[1].uid = EntityUid::Of("Doc", "d3");
+  extra[1].parents = {EntityUid::Of("Folder", "f")};
+  auto derived = Entities::WithEntities(*base, std::move(extra));
+  REQUIRE(derived.ok());
+  auto bound_base = BoundPolicySet::Bind(*set, *base);
+  REQUIRE(bound_base.ok());
+  auto bound_derived = BoundPolicySet::Bind(*set, *derived);
+  REQUIRE(bound_derived.ok());
+  const internal::IndexBinding& b = (*bound_base)->binding();
+  const uint64_t *begin, *end;
+  // A base entity is covered; an extra one is not, and neither is a block
+  // of another store.
+  CHECK(b.Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin, &end));
+  CHECK(begin != end);  // bob's group is a key
+  CHECK_FALSE(b.Find((*derived)->FindHot(EntityUid::Of("User", "dave")), 0, &begin, &end));
+  CHECK_FALSE(b.Find(nullptr, 0, &begin, &end));
+  CHECK_FALSE((*bound_derived)->binding().Find(
+      (*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin, &end));
+
+  const Entities& d = **derived;
+  AuthorizeOptions scan;
+  scan.full_scan = true;
+  for (const char* p : {"alice", "bob", "dave", "carol"}) {
+    for (const char* a : {"read", "write", "delete", "other"}) {
+      for (const char* doc : {"d1", "d2", "d3", "ghost"}) {
+        Request r;
+        r.principal = EntityUid::Of("User", p);
+        r.action = EntityUid::Of("Action", a);
+        r.resource = EntityUid::Of("Doc", doc);
+        r.context = Value::Record({{Symbol::Intern("blocked"), Value::Bool(false)}});
+        INFO(p << " " << a << " " << doc);
+        Response scanned = Authorize(**set, d, r, scan);
+        // The base store's binding deciding on the derived store, as an
+        // Engine snapshot does with an action resolver's store.
+        Response r1, r2;
+        internal::AuthorizeView(**set, d, internal::RequestView::Of(r), &r1, {},
+                                &b);
+        Authorize(**bound_derived, r, &r2);
+        RequireSameResponse(r1, scanned);
+        RequireSameResponse(r2, scanned);
+      }
+    }
+  }
+}
+
+TEST_CASE("index: binding needs a policy set and a store", "[index]") {
+  auto set = PolicySet::Parse("permit(principal, action, resource);");
+  REQUIRE(set.ok());
+  auto no_set = BoundPolicySet::Bind(nullptr, Entities::Empty());
+  CHECK(no_set.status().code() == absl::StatusCode::kInvalidArgument);
+  auto no_store = BoundPolicySet::Bind(*set, nullptr);
+  CHECK(no_store.status().code() == absl::StatusCode::kInvalidArgument);
+  auto ok = BoundPolicySet::Bind(*set, Entities::Empty());
+  REQUIRE(ok.ok());
+  CHECK(&(*ok)->policies() == set->get());
+  // No constrained scopes, nothing to bind: the one policy is a catch-all.
+  CHECK((*ok)->binding().num_ranges() == 0);
+  Request r;
+  r.principal = EntityUid::Of("User", "u");
+  r.action = EntityUid::Of("Action", "a");
+  r.resource = EntityUid::Of("Doc", "d");
+  Response resp;
+  Authorize(**ok, r, &resp);
+  CHECK(resp.decision == Decision::kAllow);
 }
 
 }  // namespace

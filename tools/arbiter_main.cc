@@ -46,7 +46,7 @@ constexpr char kUsage[] =
     "      type-check policies against a schema (strict mode); exit 1 on errors\n"
     "  translate-schema [--to json|cedar] FILE\n"
     "      convert a schema between the .cedarschema and JSON formats\n"
-    "  bench [--scan] [--seconds S] DIR\n"
+    "  bench [--scan | --unbound] [--seconds S] DIR\n"
     "      load a workload folder, check every answer, time Authorize;\n"
     "      last line: median_ns=… p99_ns=… dps=…\n";
 

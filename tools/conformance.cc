@@ -111,7 +111,12 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
     return fail_all(n, "entities: " + std::string(entities.status().message()));
   }
 
-  Response response, scanned;
+  // Decided as Engine decides, on the policy set bound to the store; with
+  // --check-scan the unbound index and the full scan must agree with it.
+  absl::StatusOr<std::shared_ptr<const BoundPolicySet>> bound =
+      BoundPolicySet::Bind(*policies, *entities);
+  if (!bound.ok()) return fail_all(n, std::string(bound.status().message()));
+  Response response, unbound, scanned;
   AuthorizeOptions scan_options;
   scan_options.full_scan = true;
   for (const auto& req : test["requests"]) {
@@ -131,15 +136,19 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
       ++totals->failed;
       continue;
     }
-    Authorize(**policies, **entities, *r, &response);
+    Authorize(**bound, *r, &response);
     if (run.check_scan) {
       // The index may only skip policies whose scope cannot match, so the
-      // full scan must give the very same response.
+      // full scan must give the very same response, and so must the index
+      // probing each request entity rather than reading its binding.
       Authorize(**policies, **entities, *r, &scanned, scan_options);
-      if (!SameResponse(response, scanned)) {
+      Authorize(**policies, **entities, *r, &unbound);
+      if (!SameResponse(response, scanned) || !SameResponse(unbound, scanned)) {
         ++totals->failed;
-        std::printf("FAIL %s: %s: index and full scan differ\n", file.c_str(),
-                    desc.c_str());
+        std::printf("FAIL %s: %s: index (bound %s, unbound %s) and full scan differ\n",
+                    file.c_str(), desc.c_str(),
+                    SameResponse(response, scanned) ? "same" : "differs",
+                    SameResponse(unbound, scanned) ? "same" : "differs");
         continue;
       }
     }

@@ -6,6 +6,7 @@
 #define ARBITER_ARBITER_H_
 
 #include "arbiter/authorizer.h"
+#include "arbiter/bound_policy_set.h"
 #include "arbiter/bundle.h"
 #include "arbiter/bundle_manager.h"
 #include "arbiter/clock.h"

@@ -276,6 +276,12 @@ class Entities {
   // The store this one extends (WithEntities), or nullptr.
   const Entities* base() const { return base_.get(); }
 
+  // The store's own decision-path blocks, back to back in 64-byte lines:
+  // the first line and the number of lines. For binding a policy index to
+  // this store (src/index/bound_index.h). Blocks of base() are elsewhere.
+  const void* hot_lines() const { return hot_.get(); }
+  size_t num_hot_lines() const { return num_hot_lines_; }
+
  private:
   // Fills lookup_ from map_; called once the map is final (the map never
   // changes afterwards, so the pointers into it stay valid).
@@ -310,6 +316,7 @@ class Entities {
   };
   std::unique_ptr<HotLine[]> hot_;
   int lookup_shift_ = 64;  // 64 - log2(lookup_.size())
+  size_t num_hot_lines_ = 0;  // hot_'s lines
 };
 
 // Parses one Cedar JSON value (the attribute-value format: `__entity`,

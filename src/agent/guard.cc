@@ -251,9 +251,13 @@ void Guard::Authorize(const Request& request, const CallContext& call,
 
   // One decision for the acting principal alone (no delegation chain): a
   // deny is its own, at hop 0.
+  // The snapshot's binding covers the entities `store` shares with it
+  // (see Engine::Authorize).
+  const internal::IndexBinding* binding =
+      snap.bound ? &snap.bound->binding() : nullptr;
   auto decide_alone = [&](const internal::RequestView& r) {
     internal::AuthorizeView(*snap.policies, store, r, &out->core,
-                            options_.authorize);
+                            options_.authorize, binding);
     out->decision = out->core.decision;
     if (out->decision == Decision::kDeny) {
       out->deny_kind = DenyKind::kPolicy;
@@ -305,7 +309,7 @@ void Guard::Authorize(const Request& request, const CallContext& call,
           const size_t i = step == 0 ? upstream.size() : step - 1;  // hop index
           hop.principal = i < upstream.size() ? upstream[i] : request.principal;
           internal::AuthorizeView(*snap.policies, store, hop, &hop_response,
-                                  options_.authorize);
+                                  options_.authorize, binding);
           if (hop_response.decision == Decision::kDeny) {
             out->decision = Decision::kDeny;
             out->deny_kind =

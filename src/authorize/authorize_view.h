@@ -10,12 +10,17 @@
 
 #include "arbiter/authorizer.h"
 #include "src/eval/request_view.h"
+#include "src/index/index_binding.h"
 
 namespace arbiter::internal {
 
+// `binding`, when given, must be of `policies`' index (see
+// PolicyIndex::Candidates); a BoundPolicySet's, for a store whose blocks
+// it covers or not (uncovered entities are probed as usual).
 void AuthorizeView(const PolicySet& policies, const Entities& entities,
                    const RequestView& request, Response* response,
-                   const AuthorizeOptions& options);
+                   const AuthorizeOptions& options,
+                   const IndexBinding* binding = nullptr);
 
 }  // namespace arbiter::internal
 

@@ -116,7 +116,8 @@ namespace internal {
 
 void AuthorizeView(const PolicySet& policies, const Entities& entities,
                    const RequestView& request, Response* response,
-                   const AuthorizeOptions& options) {
+                   const AuthorizeOptions& options,
+                   const IndexBinding* binding) {
   response->Clear();
   internal::Evaluator eval(entities, request);
   thread_local Positions positions;
@@ -137,9 +138,16 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     // particular order. One buffer per thread: its capacity survives
     // across calls.
     thread_local std::vector<uint32_t> candidates;
-    policies.index().Candidates(request, eval.principal_entity(),
-                                 eval.action_entity(), eval.resource_entity(),
-                                 &candidates);
+    if (binding != nullptr) {
+      policies.index().Candidates(request, eval.principal_entity(),
+                                   eval.action_entity(),
+                                   eval.resource_entity(), *binding,
+                                   &candidates);
+    } else {
+      policies.index().Candidates(request, eval.principal_entity(),
+                                   eval.action_entity(),
+                                   eval.resource_entity(), &candidates);
+    }
     const internal::Program& program = policies.program();
 #if defined(__GNUC__)
     // Each candidate's code is somewhere else in the program: start loading

@@ -12,6 +12,8 @@
 
 #include <array>
 
+#include "src/authorize/authorize_view.h"
+
 namespace arbiter {
 namespace {
 
@@ -50,6 +52,11 @@ void Engine::Swap(std::shared_ptr<const PolicySet> policies,
   s->policies = std::move(policies);
   s->entities = entities ? std::move(entities) : Entities::Empty();
   s->actions = std::move(actions);
+  // Fails only on a null policy set, which Authorize would dereference
+  // anyway; such a snapshot has no binding.
+  if (auto bound = BoundPolicySet::Bind(s->policies, s->entities); bound.ok()) {
+    s->bound = *std::move(bound);
+  }
   s->revision = next_revision.fetch_add(1);
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t rev = s->revision;
@@ -97,16 +104,19 @@ void Engine::Authorize(const Request& request, Response* response,
                        const AuthorizeOptions& options) const {
   const std::shared_ptr<const Snapshot>& s = Current();
   if (response->keepalive.get() != s.get()) response->keepalive = s;
-  if (s->actions == nullptr) {
-    arbiter::Authorize(*s->policies, *s->entities, request, response, options);
-    return;
-  }
-  const Entities* store = s->actions->EntitiesFor(request.action);
+  const Entities* store =
+      s->actions == nullptr ? s->entities.get()
+                            : s->actions->EntitiesFor(request.action);
   if (store == nullptr) {
     response->Clear();  // an unresolvable action is denied, never evaluated
     return;
   }
-  arbiter::Authorize(*s->policies, *store, request, response, options);
+  // The resolver's store for the action is the snapshot's or one derived
+  // from it: entities it shares with the bound store come as the same
+  // blocks, which the binding covers; the rest are probed.
+  internal::AuthorizeView(*s->policies, *store,
+                          internal::RequestView::Of(request), response,
+                          options, s->bound ? &s->bound->binding() : nullptr);
 }
 
 }  // namespace arbiter

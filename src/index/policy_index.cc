@@ -232,22 +232,20 @@ void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
   ranges->size = 0;
 }
 
-[[gnu::always_inline]] inline void PolicyIndex::ProbeSlot(
-    Slot slot, const RequestSlot* req, uint64_t missing, Ranges* ranges,
-    std::vector<uint32_t>* out) const {
-  // Probe now, scan later (Flush): the probes do not depend on each other,
-  // so at thousands of policies their cache misses overlap, and each hit's
-  // entries are prefetched and on their way before the first scan starts,
-  // where probing and scanning in turn waited for each miss in a row.
-  auto add = [&](uint32_t begin, uint32_t end) {
-    if (ranges->size == Ranges::kMax) [[unlikely]] {
-      Flush(ranges, req, missing, out);
-    }
-    __builtin_prefetch(need_.data() + begin);
-    __builtin_prefetch(entries_.data() + begin);
-    ranges->range[ranges->size++] = begin | (uint64_t{end} << 32);
-  };
-  const RequestSlot& r = req[slot];
+[[gnu::always_inline]] inline void PolicyIndex::AddRange(
+    uint32_t begin, uint32_t end, Ranges* ranges, const RequestSlot* req,
+    uint64_t missing, std::vector<uint32_t>* out) const {
+  if (ranges->size == Ranges::kMax) [[unlikely]] {
+    Flush(ranges, req, missing, out);
+  }
+  __builtin_prefetch(need_.data() + begin);
+  __builtin_prefetch(entries_.data() + begin);
+  ranges->range[ranges->size++] = begin | (uint64_t{end} << 32);
+}
+
+template <typename Add>
+[[gnu::always_inline]] inline void PolicyIndex::ForEachHit(
+    Slot slot, const RequestSlot& r, Add&& add) const {
   const Bucket* b;
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
@@ -263,6 +261,41 @@ void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
   }
 }
 
+[[gnu::always_inline]] inline void PolicyIndex::ProbeSlot(
+    Slot slot, const RequestSlot* req, uint64_t missing, Ranges* ranges,
+    std::vector<uint32_t>* out) const {
+  // Probe now, scan later (Flush): the probes do not depend on each other,
+  // so at thousands of policies their cache misses overlap, and each hit's
+  // entries are prefetched and on their way before the first scan starts,
+  // where probing and scanning in turn waited for each miss in a row.
+  ForEachHit(slot, req[slot], [&](uint32_t begin, uint32_t end) {
+    AddRange(begin, end, ranges, req, missing, out);
+  });
+}
+
+// A bound request entity the binding does not cover (one the store lacks,
+// or a base store's): rare, so kept out of the bound path's code.
+[[gnu::noinline]] void PolicyIndex::ProbeSlotOutOfLine(
+    Slot slot, const RequestSlot* req, uint64_t missing, Ranges* ranges,
+    std::vector<uint32_t>* out) const {
+  ProbeSlot(slot, req, missing, ranges, out);
+}
+
+// The end of Candidates: the ranges found are scanned.
+[[gnu::always_inline]] inline void PolicyIndex::Finish(
+    Ranges* ranges, const RequestSlot* req, uint64_t missing,
+    std::vector<uint32_t>* out) const {
+  Flush(ranges, req, missing, out);
+  // No order to restore (see Candidates in the header); but a policy filed
+  // under two keys of an `in [...]` may have come twice. Catch-all
+  // policies are filed nowhere else, so they stay first, untouched.
+  const size_t base = catch_all_.size();
+  if (may_duplicate_ && out->size() != base) {
+    std::sort(out->begin() + base, out->end());
+    out->erase(std::unique(out->begin() + base, out->end()), out->end());
+  }
+}
+
 void PolicyIndex::Candidates(const RequestView& request,
                              const EntityHot* principal,
                              const EntityHot* action,
@@ -270,34 +303,94 @@ void PolicyIndex::Candidates(const RequestView& request,
                              std::vector<uint32_t>* out) const {
   // Catch-all policies have no constraint to check.
   out->assign(catch_all_.begin(), catch_all_.end());
-  const size_t base = out->size();
-  auto slot_of = [](const EntityUid& uid, const EntityHot* e) {
-    return RequestSlot{uid.packed(), uid.type,
-                       e != nullptr ? e->signature
-                                    : EntityHot::SignatureOf(uid, nullptr, 0),
-                       e != nullptr ? e->num_ancestors : 0u,
-                       e != nullptr ? e->ancestors() : nullptr};
-  };
-  const RequestSlot req[3] = {
-      slot_of(request.principal, principal),
-      slot_of(request.action, action),
-      slot_of(request.resource, resource),
-  };
+  const RequestSlot req[3] = {SlotOf(request.principal, principal),
+                              SlotOf(request.action, action),
+                              SlotOf(request.resource, resource)};
   const uint64_t missing =
       ~Signatures(req[0].signature, req[1].signature, req[2].signature);
-  // Probe every key first, then scan the hits (see ProbeSlot).
+  // Find every range first, then scan them (see ProbeSlot).
   Ranges ranges;
   for (Slot slot : {kPrincipal, kAction, kResource}) {
     if (slot_used_[slot]) ProbeSlot(slot, req, missing, &ranges, out);
   }
-  Flush(&ranges, req, missing, out);
-  // No order to restore (see Candidates in the header); but a policy filed
-  // under two keys of an `in [...]` may have come twice. Catch-all
-  // policies are filed nowhere else, so they stay first, untouched.
-  if (may_duplicate_ && out->size() != base) {
-    std::sort(out->begin() + base, out->end());
-    out->erase(std::unique(out->begin() + base, out->end()), out->end());
+  Finish(&ranges, req, missing, out);
+}
+
+void PolicyIndex::Candidates(const RequestView& request,
+                             const EntityHot* principal,
+                             const EntityHot* action,
+                             const EntityHot* resource,
+                             const IndexBinding& binding,
+                             std::vector<uint32_t>* out) const {
+  if (binding.index() != this) {
+    Candidates(request, principal, action, resource, out);
+    return;
   }
+  // As above, but for where the ranges come from.
+  out->assign(catch_all_.begin(), catch_all_.end());
+  const RequestSlot req[3] = {SlotOf(request.principal, principal),
+                              SlotOf(request.action, action),
+                              SlotOf(request.resource, resource)};
+  const uint64_t missing =
+      ~Signatures(req[0].signature, req[1].signature, req[2].signature);
+  // The entities' precomputed ranges, in place of the probes.
+  Ranges ranges;
+  const EntityHot* const hot[3] = {principal, action, resource};
+  for (Slot slot : {kPrincipal, kAction, kResource}) {
+    if (!slot_used_[slot]) continue;
+    const uint64_t *begin, *end;
+    if (!binding.Find(hot[slot], slot, &begin, &end)) {
+      ProbeSlotOutOfLine(slot, req, missing, &ranges, out);
+      continue;
+    }
+    for (; begin != end; ++begin) {
+      AddRange(static_cast<uint32_t>(*begin),
+               static_cast<uint32_t>(*begin >> 32), &ranges, req, missing, out);
+    }
+  }
+  Finish(&ranges, req, missing, out);
+}
+
+std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
+    const Entities& entities) const {
+  std::unique_ptr<IndexBinding> b(new IndexBinding());
+  b->index_ = this;
+  b->lines_ = entities.hot_lines();
+  const size_t lines = entities.num_hot_lines();
+  b->bytes_ = lines * 64;
+  // Each block's hits by row (line * 3 + slot), then laid out row by row.
+  // Empty ranges (a bucket with only `==` entries, reached through an
+  // ancestor) are left out: they would only cost a prefetch.
+  std::vector<std::pair<size_t, uint64_t>> hits;
+  for (const auto& [uid, stored] : entities.all()) {
+    const EntityHot* hot = entities.FindHot(uid);
+    const size_t line = static_cast<size_t>(
+        (reinterpret_cast<uintptr_t>(hot) -
+         reinterpret_cast<uintptr_t>(b->lines_)) / 64);
+    const RequestSlot r = SlotOf(uid, hot);
+    for (Slot slot : {kPrincipal, kAction, kResource}) {
+      if (!slot_used_[slot]) continue;
+      ForEachHit(slot, r, [&](uint32_t begin, uint32_t end) {
+        if (begin != end) {
+          hits.emplace_back(line * 3 + slot,
+                            begin | (uint64_t{end} << 32));
+        }
+      });
+    }
+  }
+  std::stable_sort(hits.begin(), hits.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  b->offsets_.assign(lines * 3 + 1, 0);
+  b->ranges_.reserve(hits.size());
+  size_t h = 0;
+  for (size_t row = 0; row < lines * 3; ++row) {
+    b->offsets_[row] = static_cast<uint32_t>(b->ranges_.size());
+    for (; h < hits.size() && hits[h].first == row; ++h) {
+      b->ranges_.push_back(hits[h].second);
+    }
+  }
+  b->offsets_[lines * 3] = static_cast<uint32_t>(b->ranges_.size());
+  return b;
 }
 
 }  // namespace arbiter::internal

@@ -1,0 +1,92 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// bound_policy_set.h: a policy set bound to the entity store it decides
+// against.
+//
+// Overview
+//   The scope index finds a request's candidate policies by looking up the
+//   request's principal, action and resource, their types and each of
+//   their ancestors (about a dozen probes a request on the agent
+//   workloads). Those lookups depend only on the policy set and on the
+//   entity, so for a store that serves many decisions they can be done
+//   once: Bind does them for every entity of the store, and a decision
+//   then reads each request entity's precomputed list instead. The answers
+//   are exactly those of Authorize(policies, entities, ...); the decision
+//   is about a tenth faster (README, "Performance"). A request entity the
+//   store lacks is looked up as usual.
+//
+//   auto bound = arbiter::BoundPolicySet::Bind(policies, entities).value();
+//   arbiter::Response r;
+//   arbiter::Authorize(*bound, request, &r);
+//
+//   Engine binds each snapshot it installs, so a runtime using Engine gets
+//   this without asking.
+//
+// Cost
+//   Bind takes time in the number of entities times their ancestors (about
+//   8 ms for 26,000 entities against 10,000 policies) and keeps a few bytes
+//   per entity and slot plus 8 bytes per bucket an entity reaches (under
+//   1 MB at that size). Only the store's own entities are bound; for a
+//   store made by Entities::WithEntities, those of its base() are looked
+//   up as usual.
+//
+// Thread-safety
+//   Immutable; any number of threads may decide on one BoundPolicySet. It
+//   holds references to the policy set and the store, which stay alive as
+//   long as it does.
+
+#ifndef ARBITER_BOUND_POLICY_SET_H_
+#define ARBITER_BOUND_POLICY_SET_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "arbiter/authorizer.h"
+
+namespace arbiter {
+
+namespace internal {
+class IndexBinding;
+}  // namespace internal
+
+class BoundPolicySet {
+ public:
+  // Binds `policies` to `entities`. InvalidArgument when either is null.
+  static absl::StatusOr<std::shared_ptr<const BoundPolicySet>> Bind(
+      std::shared_ptr<const PolicySet> policies,
+      std::shared_ptr<const Entities> entities);
+
+  BoundPolicySet(const BoundPolicySet&) = delete;
+  BoundPolicySet& operator=(const BoundPolicySet&) = delete;
+  ~BoundPolicySet();
+
+  const PolicySet& policies() const { return *policies_; }
+  const Entities& entities() const { return *entities_; }
+  const std::shared_ptr<const PolicySet>& shared_policies() const {
+    return policies_;
+  }
+  const std::shared_ptr<const Entities>& shared_entities() const {
+    return entities_;
+  }
+
+  // For the library's own layers (Engine, the agent guard): the binding of
+  // policies()'s index to entities().
+  const internal::IndexBinding& binding() const { return *binding_; }
+
+ private:
+  BoundPolicySet() = default;
+
+  std::shared_ptr<const PolicySet> policies_;
+  std::shared_ptr<const Entities> entities_;
+  std::unique_ptr<const internal::IndexBinding> binding_;
+};
+
+// Authorize(policies(), entities(), ...) with the binding: same answers,
+// same reuse of the response's buffers. options.full_scan ignores the
+// binding, as it ignores the index.
+void Authorize(const BoundPolicySet& bound, const Request& request,
+               Response* response, const AuthorizeOptions& options = {});
+
+}  // namespace arbiter
+
+#endif  // ARBITER_BOUND_POLICY_SET_H_

@@ -1,0 +1,82 @@
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// IndexBinding: a scope index's probe results for every entity of one
+// store, computed once.
+//
+// Which index buckets a request entity reaches in a scope slot depends only
+// on the index and on the entity's uid, type and ancestors, all fixed once
+// the store is built. Probing them per request is a dozen hash probes on
+// the agent workloads (the entity, its type, each ancestor, in each slot),
+// most of them misses; a binding makes it one read of the entity's list of
+// entry ranges per slot. See PolicyIndex::Bind and PolicyIndex::Candidates.
+//
+// Entities are recognised by their decision-path block (EntityHot): the
+// binding covers the blocks of one store, found by address, and answers
+// "not bound" for any other block (an entity of a derived store's extra
+// entities, one of a store's base(), a request entity the store lacks),
+// which the index then probes as usual. A block's rows are a function of
+// the block's contents, so they hold for every store that hands out that
+// block (a WithEntities store hands out its base's blocks unchanged).
+//
+// Lifetime: the binding reads neither the index nor the store after it is
+// built, but it is only meaningful while both live (a freed store's
+// addresses may be reused by another); BoundPolicySet owns all three.
+//
+// Thread-safety: immutable after construction.
+
+#ifndef ARBITER_INDEX_INDEX_BINDING_H_
+#define ARBITER_INDEX_INDEX_BINDING_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "arbiter/entities.h"
+
+namespace arbiter::internal {
+
+class PolicyIndex;
+
+class IndexBinding {
+ public:
+  // The entry ranges (begin | end << 32, into the index's entries) `hot`
+  // reaches in scope slot `slot` (0 principal, 1 action, 2 resource), as
+  // [*begin, *end); false when `hot` is not a block of the bound store.
+  bool Find(const EntityHot* hot, int slot, const uint64_t** begin,
+            const uint64_t** end) const {
+    // Unsigned: a block below the store's first line wraps to a huge
+    // offset, so one comparison rejects both sides.
+    const size_t at = static_cast<size_t>(
+        reinterpret_cast<uintptr_t>(hot) - reinterpret_cast<uintptr_t>(lines_));
+    if (at >= bytes_) return false;
+    const size_t row = at / 64 * 3 + static_cast<size_t>(slot);
+    *begin = ranges_.data() + offsets_[row];
+    *end = ranges_.data() + offsets_[row + 1];
+    return true;
+  }
+
+  // The index this binding was computed for: Candidates ignores a binding
+  // of another index.
+  const PolicyIndex* index() const { return index_; }
+
+  // Entry ranges stored, over all entities and slots (for tests and sizing).
+  size_t num_ranges() const { return ranges_.size(); }
+
+ private:
+  friend class PolicyIndex;
+  IndexBinding() = default;
+
+  const PolicyIndex* index_ = nullptr;
+  const void* lines_ = nullptr;  // the store's first block line
+  size_t bytes_ = 0;             // its lines, in bytes
+  // Per 64-byte line of the store's blocks and per slot (line * 3 + slot),
+  // where its ranges start in ranges_; one more entry ends the last row.
+  // Lines inside a block (past its first) have empty rows: indexing by
+  // line keeps the lookup a shift and an add, for a few bytes per line.
+  std::vector<uint32_t> offsets_;
+  std::vector<uint64_t> ranges_;
+};
+
+}  // namespace arbiter::internal
+
+#endif  // ARBITER_INDEX_INDEX_BINDING_H_
