@@ -204,7 +204,7 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
   return test == kEqEntity ? r.uid == e.entity[slot] : r.In(e.entity[slot]);
 }
 
-void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
+[[gnu::always_inline]] inline void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
                                  const RequestSlot* req, uint64_t missing,
                                  std::vector<uint32_t>* out) const {
   const uint64_t* const need = need_.data();
