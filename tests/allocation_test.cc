@@ -45,15 +45,25 @@ struct DecisionCounts {
 // Decides every request twice: once to warm up (the response's buffers and
 // the thread's candidate list reach their final capacity), then counting
 // the decisions that allocated and those that reported policy errors.
+// With `bound`, decides on the policy set bound to the store instead (as
+// Engine does).
 DecisionCounts CountAllocations(const workload::Workload& w,
-                                const std::vector<Request>& requests) {
+                                const std::vector<Request>& requests,
+                                const BoundPolicySet* bound = nullptr) {
   Response response;
-  for (const Request& r : requests) Authorize(*w.policies, *w.entities, r, &response);
+  auto decide = [&](const Request& r) {
+    if (bound != nullptr) {
+      Authorize(*bound, r, &response);
+    } else {
+      Authorize(*w.policies, *w.entities, r, &response);
+    }
+  };
+  for (const Request& r : requests) decide(r);
   DecisionCounts c;
   for (const Request& r : requests) {
     allocations = 0;
     counting = true;
-    Authorize(*w.policies, *w.entities, r, &response);
+    decide(r);
     counting = false;
     ++c.decisions;
     if (!response.errors.empty()) ++c.with_errors;
@@ -100,16 +110,22 @@ TEST_CASE("allocation: workload decisions allocate nothing, errors included",
   for (const char* n : {"agents-10", "agents-100", "agents-1000", "agents-10000"}) {
     auto w = workload::Load(root / n);
     REQUIRE(w.ok());
-    const DecisionCounts c = CountAllocations(*w, w->requests);
-    const size_t decisions = c.decisions, with_errors = c.with_errors,
-                 allocating = c.allocating;
-    INFO(n << ": " << decisions << " decisions, " << with_errors
-           << " of them with policy errors, " << allocating << " allocated");
-    CHECK(decisions == w->requests.size());
-    // Policy errors are reported too (the unformatted common errors into
-    // the response's reused message buffers), still without allocating.
-    CHECK(with_errors > 0);
-    CHECK(allocating == 0);
+    auto bound = BoundPolicySet::Bind(w->policies, w->entities);
+    REQUIRE(bound.ok());
+    for (const BoundPolicySet* b : {static_cast<const BoundPolicySet*>(nullptr),
+                                    bound->get()}) {
+      const DecisionCounts c = CountAllocations(*w, w->requests, b);
+      const size_t decisions = c.decisions, with_errors = c.with_errors,
+                   allocating = c.allocating;
+      INFO(n << (b != nullptr ? " (bound)" : "") << ": " << decisions
+             << " decisions, " << with_errors << " of them with policy errors, "
+             << allocating << " allocated");
+      CHECK(decisions == w->requests.size());
+      // Policy errors are reported too (the unformatted common errors into
+      // the response's reused message buffers), still without allocating.
+      CHECK(with_errors > 0);
+      CHECK(allocating == 0);
+    }
   }
 }
 
