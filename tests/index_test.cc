@@ -267,7 +267,7 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
   REQUIRE(entities.ok());
   const Entities& e = **entities;
   const auto binding = (*set)->index().Bind(e);
-  CHECK(binding->num_ranges() > 0);
+  CHECK(binding->num_items() > 0);
   // A binding of another policy set's index is not used (its ranges point
   // into that index's entries).
   auto other = PolicySet::Parse(R"(permit(principal in Group::"staff", action, resource);)");
@@ -364,7 +364,7 @@ TEST_CASE("index: a binding serves a derived store's shared entities",
   auto bound_derived = BoundPolicySet::Bind(*set, *derived);
   REQUIRE(bound_derived.ok());
   const internal::IndexBinding& b = (*bound_base)->binding();
-  const uint64_t *begin, *end;
+  const internal::IndexBinding::Item *begin, *end;
   // A base entity is covered; an extra one is not, and neither is a block
   // of another store.
   CHECK(b.Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin, &end));
@@ -411,7 +411,7 @@ TEST_CASE("index: binding needs a policy set and a store", "[index]") {
   REQUIRE(ok.ok());
   CHECK(&(*ok)->policies() == set->get());
   // No constrained scopes, nothing to bind: the one policy is a catch-all.
-  CHECK((*ok)->binding().num_ranges() == 0);
+  CHECK((*ok)->binding().num_items() == 0);
   Request r;
   r.principal = EntityUid::Of("User", "u");
   r.action = EntityUid::Of("Action", "a");

@@ -7,8 +7,9 @@
 // on the index and on the entity's uid, type and ancestors, all fixed once
 // the store is built. Probing them per request is a dozen hash probes on
 // the agent workloads (the entity, its type, each ancestor, in each slot),
-// most of them misses; a binding makes it one read of the entity's list of
-// entry ranges per slot. See PolicyIndex::Bind and PolicyIndex::Candidates.
+// most of them misses; a binding makes it one read of the entity's row per
+// slot: the bucket entries it reaches, each with its need word. See
+// PolicyIndex::Bind and PolicyIndex::Candidates.
 //
 // Entities are recognised by their decision-path block (EntityHot): the
 // binding covers the blocks of one store, found by address, and answers
@@ -39,19 +40,30 @@ class PolicyIndex;
 
 class IndexBinding {
  public:
-  // The entry ranges (begin | end << 32, into the index's entries) `hot`
-  // reaches in scope slot `slot` (0 principal, 1 action, 2 resource), as
-  // [*begin, *end); false when `hot` is not a block of the bound store.
-  bool Find(const EntityHot* hot, int slot, const uint64_t** begin,
-            const uint64_t** end) const {
+  // One bucket entry an entity reaches: the entry's need word (a copy of
+  // the index's, see PolicyIndex::need_) and its position in the index's
+  // entries. A row lists them back to back, so that a decision tests the
+  // need words of all it reaches from one or two cache lines, where the
+  // buckets' own arrays lie a line or more apart each.
+  struct Item {
+    uint64_t need;
+    uint32_t entry;
+    uint32_t unused = 0;
+  };
+
+  // The entries `hot` reaches in scope slot `slot` (0 principal, 1 action,
+  // 2 resource), as [*begin, *end); false when `hot` is not a block of the
+  // bound store.
+  bool Find(const EntityHot* hot, int slot, const Item** begin,
+            const Item** end) const {
     // Unsigned: a block below the store's first line wraps to a huge
     // offset, so one comparison rejects both sides.
     const size_t at = static_cast<size_t>(
         reinterpret_cast<uintptr_t>(hot) - reinterpret_cast<uintptr_t>(lines_));
     if (at >= bytes_) return false;
     const size_t row = at / 64 * 3 + static_cast<size_t>(slot);
-    *begin = ranges_.data() + offsets_[row];
-    *end = ranges_.data() + offsets_[row + 1];
+    *begin = items_.data() + offsets_[row];
+    *end = items_.data() + offsets_[row + 1];
     return true;
   }
 
@@ -59,8 +71,8 @@ class IndexBinding {
   // of another index.
   const PolicyIndex* index() const { return index_; }
 
-  // Entry ranges stored, over all entities and slots (for tests and sizing).
-  size_t num_ranges() const { return ranges_.size(); }
+  // Items stored, over all entities and slots (for tests and sizing).
+  size_t num_items() const { return items_.size(); }
 
  private:
   friend class PolicyIndex;
@@ -70,11 +82,11 @@ class IndexBinding {
   const void* lines_ = nullptr;  // the store's first block line
   size_t bytes_ = 0;             // its lines, in bytes
   // Per 64-byte line of the store's blocks and per slot (line * 3 + slot),
-  // where its ranges start in ranges_; one more entry ends the last row.
+  // where its items start in items_; one more entry ends the last row.
   // Lines inside a block (past its first) have empty rows: indexing by
   // line keeps the lookup a shift and an add, for a few bytes per line.
   std::vector<uint32_t> offsets_;
-  std::vector<uint64_t> ranges_;
+  std::vector<Item> items_;
 };
 
 }  // namespace arbiter::internal

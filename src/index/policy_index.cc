@@ -281,14 +281,12 @@ template <typename Add>
   ProbeSlot(slot, req, missing, ranges, out);
 }
 
-// The end of Candidates: the ranges found are scanned.
-[[gnu::always_inline]] inline void PolicyIndex::Finish(
-    Ranges* ranges, const RequestSlot* req, uint64_t missing,
+// The end of Candidates: no order to restore (see Candidates in the
+// header); but a policy filed under two keys of an `in [...]` may have
+// come twice. Catch-all policies are filed nowhere else, so they stay
+// first, untouched.
+[[gnu::always_inline]] inline void PolicyIndex::Deduplicate(
     std::vector<uint32_t>* out) const {
-  Flush(ranges, req, missing, out);
-  // No order to restore (see Candidates in the header); but a policy filed
-  // under two keys of an `in [...]` may have come twice. Catch-all
-  // policies are filed nowhere else, so they stay first, untouched.
   const size_t base = catch_all_.size();
   if (may_duplicate_ && out->size() != base) {
     std::sort(out->begin() + base, out->end());
@@ -313,7 +311,8 @@ void PolicyIndex::Candidates(const RequestView& request,
   for (Slot slot : {kPrincipal, kAction, kResource}) {
     if (slot_used_[slot]) ProbeSlot(slot, req, missing, &ranges, out);
   }
-  Finish(&ranges, req, missing, out);
+  Flush(&ranges, req, missing, out);
+  Deduplicate(out);
 }
 
 void PolicyIndex::Candidates(const RequestView& request,
@@ -333,22 +332,33 @@ void PolicyIndex::Candidates(const RequestView& request,
                               SlotOf(request.resource, resource)};
   const uint64_t missing =
       ~Signatures(req[0].signature, req[1].signature, req[2].signature);
-  // The entities' precomputed ranges, in place of the probes.
-  Ranges ranges;
+  // The entities' rows, in place of the probes. Their lines start loading
+  // together, then each row is scanned as a bucket is (AppendMatching),
+  // from its own copies of the need words.
+  Ranges ranges;  // for entities the binding does not cover
   const EntityHot* const hot[3] = {principal, action, resource};
+  const IndexBinding::Item* rows[3][2] = {};
   for (Slot slot : {kPrincipal, kAction, kResource}) {
     if (!slot_used_[slot]) continue;
-    const uint64_t *begin, *end;
-    if (!binding.Find(hot[slot], slot, &begin, &end)) {
+    if (!binding.Find(hot[slot], slot, &rows[slot][0], &rows[slot][1])) {
       ProbeSlotOutOfLine(slot, req, missing, &ranges, out);
       continue;
     }
-    for (; begin != end; ++begin) {
-      AddRange(static_cast<uint32_t>(*begin),
-               static_cast<uint32_t>(*begin >> 32), &ranges, req, missing, out);
+    __builtin_prefetch(rows[slot][0]);
+  }
+  const Entry* const entries = entries_.data();
+  for (const auto& row : rows) {
+    for (const IndexBinding::Item* it = row[0]; it != row[1]; ++it) {
+      if ((it->need & missing) != 0) continue;
+      const Entry& e = entries[it->entry];
+      if (SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
+          SlotMatches(e, 1, req[1])) {
+        out->push_back(e.id);
+      }
     }
   }
-  Finish(&ranges, req, missing, out);
+  Flush(&ranges, req, missing, out);
+  Deduplicate(out);
 }
 
 std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
@@ -358,10 +368,9 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
   b->lines_ = entities.hot_lines();
   const size_t lines = entities.num_hot_lines();
   b->bytes_ = lines * 64;
-  // Each block's hits by row (line * 3 + slot), then laid out row by row.
-  // Empty ranges (a bucket with only `==` entries, reached through an
-  // ancestor) are left out: they would only cost a prefetch.
-  std::vector<std::pair<size_t, uint64_t>> hits;
+  // Each block's entries by row (line * 3 + slot), then laid out row by
+  // row.
+  std::vector<std::pair<size_t, IndexBinding::Item>> hits;
   for (const auto& [uid, stored] : entities.all()) {
     const EntityHot* hot = entities.FindHot(uid);
     const size_t line = static_cast<size_t>(
@@ -371,9 +380,8 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
     for (Slot slot : {kPrincipal, kAction, kResource}) {
       if (!slot_used_[slot]) continue;
       ForEachHit(slot, r, [&](uint32_t begin, uint32_t end) {
-        if (begin != end) {
-          hits.emplace_back(line * 3 + slot,
-                            begin | (uint64_t{end} << 32));
+        for (uint32_t k = begin; k < end; ++k) {
+          hits.emplace_back(line * 3 + slot, IndexBinding::Item{need_[k], k});
         }
       });
     }
@@ -381,15 +389,15 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
   std::stable_sort(hits.begin(), hits.end(),
                    [](const auto& x, const auto& y) { return x.first < y.first; });
   b->offsets_.assign(lines * 3 + 1, 0);
-  b->ranges_.reserve(hits.size());
+  b->items_.reserve(hits.size());
   size_t h = 0;
   for (size_t row = 0; row < lines * 3; ++row) {
-    b->offsets_[row] = static_cast<uint32_t>(b->ranges_.size());
+    b->offsets_[row] = static_cast<uint32_t>(b->items_.size());
     for (; h < hits.size() && hits[h].first == row; ++h) {
-      b->ranges_.push_back(hits[h].second);
+      b->items_.push_back(hits[h].second);
     }
   }
-  b->offsets_[lines * 3] = static_cast<uint32_t>(b->ranges_.size());
+  b->offsets_[lines * 3] = static_cast<uint32_t>(b->items_.size());
   return b;
 }
 

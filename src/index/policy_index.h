@@ -168,8 +168,7 @@ class PolicyIndex {
   void ForEachHit(Slot slot, const RequestSlot& r, Add&& add) const;
   void ProbeSlot(Slot slot, const RequestSlot* req, uint64_t missing,
                  Ranges* ranges, std::vector<uint32_t>* out) const;
-  void Finish(Ranges* ranges, const RequestSlot* req, uint64_t missing,
-              std::vector<uint32_t>* out) const;
+  void Deduplicate(std::vector<uint32_t>* out) const;
   void ProbeSlotOutOfLine(Slot slot, const RequestSlot* req, uint64_t missing,
                           Ranges* ranges, std::vector<uint32_t>* out) const;
   bool InSetMatches(const Entry& e, int slot, const RequestSlot& r) const;
