@@ -316,7 +316,7 @@ class Entities {
   };
   std::unique_ptr<HotLine[]> hot_;
   int lookup_shift_ = 64;  // 64 - log2(lookup_.size())
-  size_t num_hot_lines_ = 0;  // hot_'s lines
+  uint32_t num_hot_lines_ = 0;  // hot_'s lines
 };
 
 // Parses one Cedar JSON value (the attribute-value format: `__entity`,

@@ -458,7 +458,7 @@ void Entities::BuildLookup() {
   size_t lines = 0;
   for (const auto& [uid, stored] : map_) lines += lines_for(stored);
   hot_ = std::make_unique<HotLine[]>(lines);
-  num_hot_lines_ = lines;
+  num_hot_lines_ = static_cast<uint32_t>(lines);
   size_t at = 0;
   for (const auto& [uid, stored] : map_) {
     auto* hot = new (&hot_[at]) internal::EntityHot{
