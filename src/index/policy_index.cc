@@ -347,13 +347,28 @@ void PolicyIndex::Candidates(const RequestView& request,
     __builtin_prefetch(rows[slot][0]);
   }
   const Entry* const entries = entries_.data();
+  // First the entries whose need bits are all there, gathered without a
+  // branch per item (whether an item passes is as good as random, and a
+  // mispredicted branch here cost more than the gathering), and started
+  // loading together; then their exact tests.
+  constexpr ptrdiff_t kBatch = 64;
+  uint32_t passed[kBatch];
   for (const auto& row : rows) {
-    for (const IndexBinding::Item* it = row[0]; it != row[1]; ++it) {
-      if ((it->need & missing) != 0) continue;
-      const Entry& e = entries[it->entry];
-      if (SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
-          SlotMatches(e, 1, req[1])) {
-        out->push_back(e.id);
+    for (const IndexBinding::Item* it = row[0]; it != row[1];) {
+      const IndexBinding::Item* const stop =
+          row[1] - it > kBatch ? it + kBatch : row[1];
+      size_t n = 0;
+      for (; it != stop; ++it) {
+        passed[n] = it->entry;
+        n += (it->need & missing) == 0;
+      }
+      for (size_t k = 0; k < n; ++k) __builtin_prefetch(entries + passed[k]);
+      for (size_t k = 0; k < n; ++k) {
+        const Entry& e = entries[passed[k]];
+        if (SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
+            SlotMatches(e, 1, req[1])) {
+          out->push_back(e.id);
+        }
       }
     }
   }
