@@ -112,8 +112,8 @@ TEST_CASE("allocation: workload decisions allocate nothing, errors included",
     REQUIRE(w.ok());
     auto bound = BoundPolicySet::Bind(w->policies, w->entities);
     REQUIRE(bound.ok());
-    for (const BoundPolicySet* b : {static_cast<const BoundPolicySet*>(nullptr),
-                                    bound->get()}) {
+    for (const BoundPolicySet* b :
+         {static_cast<const BoundPolicySet*>(nullptr), bound->get()}) {
       const DecisionCounts c = CountAllocations(*w, w->requests, b);
       const size_t decisions = c.decisions, with_errors = c.with_errors,
                    allocating = c.allocating;

@@ -61,8 +61,9 @@ TEST_CASE("engine: every snapshot is bound to its own policies and store",
     REQUIRE(e.ok());
     return *e;
   };
-  Engine engine(OnePolicy("g", R"(permit(principal in Group::"g", action, resource);)"),
-                store("g"));
+  Engine engine(
+      OnePolicy("g", R"(permit(principal in Group::"g", action, resource);)"),
+      store("g"));
   auto check_bound = [&] {
     auto snap = engine.snapshot();
     REQUIRE(snap->bound != nullptr);
@@ -77,7 +78,8 @@ TEST_CASE("engine: every snapshot is bound to its own policies and store",
   engine.Authorize(SomeRequest(), &r);
   CHECK(r.decision == Decision::kDeny);
   check_bound();
-  engine.SetPolicies(OnePolicy("h", R"(permit(principal in Group::"h", action, resource);)"));
+  engine.SetPolicies(
+      OnePolicy("h", R"(permit(principal in Group::"h", action, resource);)"));
   engine.Authorize(SomeRequest(), &r);
   CHECK(r.decision == Decision::kAllow);
   REQUIRE(r.reasons.size() == 1);

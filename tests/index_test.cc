@@ -7,9 +7,8 @@
 // request of the shared agent workloads; the conformance gate checks the
 // whole Cedar corpus the same way (`arbiter conformance --check-scan`).
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 
 #include "arbiter/arbiter.h"
@@ -270,7 +269,8 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
   CHECK(binding->num_items() > 0);
   // A binding of another policy set's index is not used (its ranges point
   // into that index's entries).
-  auto other = PolicySet::Parse(R"(permit(principal in Group::"staff", action, resource);)");
+  auto other = PolicySet::Parse(
+      R"(permit(principal in Group::"staff", action, resource);)");
   REQUIRE(other.ok());
   const auto foreign = (*other)->index().Bind(e);
   for (const char* p : {"alice", "bob", "carol"}) {
@@ -367,12 +367,16 @@ TEST_CASE("index: a binding serves a derived store's shared entities",
   const internal::IndexBinding::Item *begin, *end;
   // A base entity is covered; an extra one is not, and neither is a block
   // of another store.
-  CHECK(b.Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin, &end));
+  CHECK(b.Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin,
+               &end));
   CHECK(begin != end);  // bob's group is a key
-  CHECK_FALSE(b.Find((*derived)->FindHot(EntityUid::Of("User", "dave")), 0, &begin, &end));
+  CHECK_FALSE(b.Find((*derived)->FindHot(EntityUid::Of("User", "dave")), 0,
+                     &begin, &end));
   CHECK_FALSE(b.Find(nullptr, 0, &begin, &end));
-  CHECK_FALSE((*bound_derived)->binding().Find(
-      (*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin, &end));
+  CHECK_FALSE((*bound_derived)
+                  ->binding()
+                  .Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0,
+                        &begin, &end));
 
   const Entities& d = **derived;
   AuthorizeOptions scan;
@@ -384,7 +388,8 @@ TEST_CASE("index: a binding serves a derived store's shared entities",
         r.principal = EntityUid::Of("User", p);
         r.action = EntityUid::Of("Action", a);
         r.resource = EntityUid::Of("Doc", doc);
-        r.context = Value::Record({{Symbol::Intern("blocked"), Value::Bool(false)}});
+        r.context =
+            Value::Record({{Symbol::Intern("blocked"), Value::Bool(false)}});
         INFO(p << " " << a << " " << doc);
         Response scanned = Authorize(**set, d, r, scan);
         // The base store's binding deciding on the derived store, as an

@@ -31,13 +31,15 @@ int RunBench(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--scan") scan = true;
-    else if (a == "--unbound") unbound = true;
+    else if (a == "--unbound")
+      unbound = true;
     else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
     else dir = a;
   }
   if (dir.empty()) {
-    std::fprintf(stderr,
-                 "usage: arbiter bench [--scan | --unbound] [--seconds S] DIR\n");
+    std::fprintf(
+        stderr,
+        "usage: arbiter bench [--scan | --unbound] [--seconds S] DIR\n");
     return 1;
   }
   absl::StatusOr<workload::Workload> w = workload::Load(dir);
@@ -61,7 +63,9 @@ int RunBench(int argc, char** argv) {
                     std::chrono::steady_clock::now() - bind_start)
                     .count());
   }
-  std::printf("mode: %s\n", scan ? "scan" : unbound ? "index, unbound" : "index");
+  std::printf("mode: %s\n", scan      ? "scan"
+                            : unbound ? "index, unbound"
+                                      : "index");
 
   AuthorizeOptions options;
   options.full_scan = scan;
@@ -105,7 +109,8 @@ int RunBench(int argc, char** argv) {
         call(w->requests[i]);
         auto t1 = Clock::now();
         samples.push_back(
-            std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+            std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0)
+                .count());
       }
     } while (Clock::now() - start < budget);
   };
@@ -116,7 +121,8 @@ int RunBench(int argc, char** argv) {
       Authorize(policies, entities, r, &response, options);
     });
   } else {
-    time_all([&](const Request& r) { Authorize(*bound, r, &response, options); });
+    time_all(
+        [&](const Request& r) { Authorize(*bound, r, &response, options); });
   }
   double total_s = std::chrono::duration<double>(Clock::now() - start).count();
   // The clock's own cost, for reading the figures.

@@ -145,10 +145,11 @@ void RunFile(const std::filesystem::path& root, const std::string& file,
       Authorize(**policies, **entities, *r, &unbound);
       if (!SameResponse(response, scanned) || !SameResponse(unbound, scanned)) {
         ++totals->failed;
-        std::printf("FAIL %s: %s: index (bound %s, unbound %s) and full scan differ\n",
-                    file.c_str(), desc.c_str(),
-                    SameResponse(response, scanned) ? "same" : "differs",
-                    SameResponse(unbound, scanned) ? "same" : "differs");
+        std::printf(
+            "FAIL %s: %s: index (bound %s, unbound %s) and full scan differ\n",
+            file.c_str(), desc.c_str(),
+            SameResponse(response, scanned) ? "same" : "differs",
+            SameResponse(unbound, scanned) ? "same" : "differs");
         continue;
       }
     }

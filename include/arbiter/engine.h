@@ -30,7 +30,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-
 #include <mutex>
 
 #include "arbiter/authorizer.h"

@@ -140,13 +140,12 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     thread_local std::vector<uint32_t> candidates;
     if (binding != nullptr) {
       policies.index().Candidates(request, eval.principal_entity(),
-                                   eval.action_entity(),
-                                   eval.resource_entity(), *binding,
-                                   &candidates);
+                                  eval.action_entity(), eval.resource_entity(),
+                                  *binding, &candidates);
     } else {
       policies.index().Candidates(request, eval.principal_entity(),
-                                   eval.action_entity(),
-                                   eval.resource_entity(), &candidates);
+                                  eval.action_entity(), eval.resource_entity(),
+                                  &candidates);
     }
     const internal::Program& program = policies.program();
 #if defined(__GNUC__)

@@ -104,9 +104,9 @@ void Engine::Authorize(const Request& request, Response* response,
                        const AuthorizeOptions& options) const {
   const std::shared_ptr<const Snapshot>& s = Current();
   if (response->keepalive.get() != s.get()) response->keepalive = s;
-  const Entities* store =
-      s->actions == nullptr ? s->entities.get()
-                            : s->actions->EntitiesFor(request.action);
+  const Entities* store = s->actions == nullptr
+                              ? s->entities.get()
+                              : s->actions->EntitiesFor(request.action);
   if (store == nullptr) {
     response->Clear();  // an unresolvable action is denied, never evaluated
     return;
@@ -115,8 +115,8 @@ void Engine::Authorize(const Request& request, Response* response,
   // from it: entities it shares with the bound store come as the same
   // blocks, which the binding covers; the rest are probed.
   internal::AuthorizeView(*s->policies, *store,
-                          internal::RequestView::Of(request), response,
-                          options, s->bound ? &s->bound->binding() : nullptr);
+                          internal::RequestView::Of(request), response, options,
+                          s->bound ? &s->bound->binding() : nullptr);
 }
 
 }  // namespace arbiter

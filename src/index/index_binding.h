@@ -58,8 +58,8 @@ class IndexBinding {
             const Item** end) const {
     // Unsigned: a block below the store's first line wraps to a huge
     // offset, so one comparison rejects both sides.
-    const size_t at = static_cast<size_t>(
-        reinterpret_cast<uintptr_t>(hot) - reinterpret_cast<uintptr_t>(lines_));
+    const size_t at = static_cast<size_t>(reinterpret_cast<uintptr_t>(hot) -
+                                          reinterpret_cast<uintptr_t>(lines_));
     if (at >= bytes_) return false;
     const size_t row = at / 64 * 3 + static_cast<size_t>(slot);
     *begin = items_.data() + offsets_[row];

@@ -204,9 +204,9 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
   return test == kEqEntity ? r.uid == e.entity[slot] : r.In(e.entity[slot]);
 }
 
-[[gnu::always_inline]] inline void PolicyIndex::AppendMatching(uint32_t begin, uint32_t end,
-                                 const RequestSlot* req, uint64_t missing,
-                                 std::vector<uint32_t>* out) const {
+[[gnu::always_inline]] inline void PolicyIndex::AppendMatching(
+    uint32_t begin, uint32_t end, const RequestSlot* req, uint64_t missing,
+    std::vector<uint32_t>* out) const {
   const uint64_t* const need = need_.data();
   const Entry* const entries = entries_.data();
   for (const uint64_t *p = need + begin, *last = need + end; p != last; ++p) {
@@ -244,8 +244,9 @@ void PolicyIndex::Flush(Ranges* ranges, const RequestSlot* req,
 }
 
 template <typename Add>
-[[gnu::always_inline]] inline void PolicyIndex::ForEachHit(
-    Slot slot, const RequestSlot& r, Add&& add) const {
+[[gnu::always_inline]] inline void PolicyIndex::ForEachHit(Slot slot,
+                                                           const RequestSlot& r,
+                                                           Add&& add) const {
   const Bucket* b;
   if (type_keys_used_[slot]) {
     b = table_.Find(KeyOf(slot, kType, EntityUid{r.type, Symbol()}));
@@ -317,8 +318,7 @@ void PolicyIndex::Candidates(const RequestView& request,
 
 void PolicyIndex::Candidates(const RequestView& request,
                              const EntityHot* principal,
-                             const EntityHot* action,
-                             const EntityHot* resource,
+                             const EntityHot* action, const EntityHot* resource,
                              const IndexBinding& binding,
                              std::vector<uint32_t>* out) const {
   if (binding.index() != this) {
@@ -388,9 +388,10 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
   std::vector<std::pair<size_t, IndexBinding::Item>> hits;
   for (const auto& [uid, stored] : entities.all()) {
     const EntityHot* hot = entities.FindHot(uid);
-    const size_t line = static_cast<size_t>(
-        (reinterpret_cast<uintptr_t>(hot) -
-         reinterpret_cast<uintptr_t>(b->lines_)) / 64);
+    const size_t line =
+        static_cast<size_t>((reinterpret_cast<uintptr_t>(hot) -
+                             reinterpret_cast<uintptr_t>(b->lines_)) /
+                            64);
     const RequestSlot r = SlotOf(uid, hot);
     for (Slot slot : {kPrincipal, kAction, kResource}) {
       if (!slot_used_[slot]) continue;
@@ -401,8 +402,9 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
       });
     }
   }
-  std::stable_sort(hits.begin(), hits.end(),
-                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) {
+    return x.first < y.first;
+  });
   b->offsets_.assign(lines * 3 + 1, 0);
   b->items_.reserve(hits.size());
   size_t h = 0;

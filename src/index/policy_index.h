@@ -133,11 +133,11 @@ class PolicyIndex {
   // A request entity as the index reads it: `e` is its block, or nullptr
   // when the store lacks it (then it is only its uid and type).
   static RequestSlot SlotOf(const EntityUid& uid, const EntityHot* e) {
-    return RequestSlot{uid.packed(), uid.type,
-                       e != nullptr ? e->signature
-                                    : EntityHot::SignatureOf(uid, nullptr, 0),
-                       e != nullptr ? e->num_ancestors : 0u,
-                       e != nullptr ? e->ancestors() : nullptr};
+    return RequestSlot{
+        uid.packed(), uid.type,
+        e != nullptr ? e->signature : EntityHot::SignatureOf(uid, nullptr, 0),
+        e != nullptr ? e->num_ancestors : 0u,
+        e != nullptr ? e->ancestors() : nullptr};
   }
   bool SlotMatches(const Entry& e, int slot, const RequestSlot& r) const;
 
