@@ -47,8 +47,9 @@ constexpr char kUsage[] =
     "  translate-schema [--to json|cedar] FILE\n"
     "      convert a schema between the .cedarschema and JSON formats\n"
     "  bench [--scan | --unbound] [--seconds S] DIR\n"
-    "      load a workload folder, check every answer, time Authorize;\n"
-    "      last line: median_ns=… p99_ns=… dps=…\n";
+    "      load a workload folder, check every answer, time Authorize on\n"
+    "      the policies bound to the entities (--unbound: not bound, --scan:\n"
+    "      the full scan); last line: median_ns=… p99_ns=… dps=…\n";
 
 int Error(const std::string& message) {
   std::fprintf(stderr, "arbiter: error: %s\n", message.c_str());
