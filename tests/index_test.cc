@@ -84,6 +84,13 @@ std::vector<uint32_t> SortedCandidates(
   return got;
 }
 
+// The binding BoundPolicySet::Bind makes with default options.
+std::unique_ptr<const internal::IndexBinding> DefaultBinding(
+    const PolicySet& set, const Entities& e) {
+  const BindOptions defaults;
+  return set.index().Bind(e, defaults.max_row_items, defaults.max_items);
+}
+
 constexpr char kPolicies[] = R"(
   permit(principal == User::"alice", action, resource);
   permit(principal in Group::"admins", action == Action::"read", resource);
@@ -243,7 +250,7 @@ TEST_CASE("index: an entity in more groups than one probe list holds",
     CHECK(got == want);
     // Bound, the user's hundred ranges are read from its row, not probed,
     // and overflow the list the same way.
-    const auto binding = (*set)->index().Bind(e);
+    const auto binding = DefaultBinding(**set, e);
     CHECK(SortedCandidates(**set, e, r, binding.get()) == want);
     Response indexed = Authorize(**set, e, r);
     CHECK(indexed.reasons.size() ==
@@ -265,14 +272,15 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
   auto entities = Entities::FromJson(kEntities);
   REQUIRE(entities.ok());
   const Entities& e = **entities;
-  const auto binding = (*set)->index().Bind(e);
+  const auto binding = DefaultBinding(**set, e);
   CHECK(binding->num_items() > 0);
+  CHECK(binding->num_left_out() == 0);
   // A binding of another policy set's index is not used (its ranges point
   // into that index's entries).
   auto other = PolicySet::Parse(
       R"(permit(principal in Group::"staff", action, resource);)");
   REQUIRE(other.ok());
-  const auto foreign = (*other)->index().Bind(e);
+  const auto foreign = DefaultBinding(**other, e);
   for (const char* p : {"alice", "bob", "carol"}) {
     for (const char* a : {"read", "write", "delete", "other"}) {
       for (const char* d : {"d1", "d2", "ghost"}) {
@@ -403,6 +411,58 @@ TEST_CASE("index: a binding serves a derived store's shared entities",
       }
     }
   }
+}
+
+// Rows past the limits are left out, and their entities probed: the
+// candidates stay exactly the same.
+TEST_CASE("index: a binding's limits leave rows out, never candidates",
+          "[index]") {
+  auto set = PolicySet::Parse(kPolicies);
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  const Entities& e = **entities;
+  const auto full = DefaultBinding(**set, e);
+  REQUIRE(full->num_items() > 2);
+  struct Limits {
+    size_t row, total;
+  };
+  for (Limits l : {Limits{0, 1000}, Limits{1, 1000}, Limits{1000, 0},
+                   Limits{1000, 2}, Limits{1000, full->num_items() - 1}}) {
+    const auto b = (*set)->index().Bind(e, l.row, l.total);
+    INFO("max_row_items " << l.row << ", max_items " << l.total);
+    CHECK(b->num_items() <= l.total);
+    CHECK(b->num_items() < full->num_items());
+    CHECK(b->num_left_out() > 0);
+    for (const char* p : {"alice", "bob", "carol"}) {
+      for (const char* a : {"read", "write", "delete", "other"}) {
+        for (const char* d : {"d1", "d2", "ghost"}) {
+          Request r;
+          r.principal = EntityUid::Of("User", p);
+          r.action = EntityUid::Of("Action", a);
+          r.resource = EntityUid::Of("Doc", d);
+          INFO(p << " " << a << " " << d);
+          CHECK(SortedCandidates(**set, e, r, b.get()) ==
+                SortedCandidates(**set, e, r));
+        }
+      }
+    }
+  }
+  // Through the public options, a whole decision.
+  BindOptions tight;
+  tight.max_row_items = 1;
+  auto bound = BoundPolicySet::Bind(*set, *entities, tight);
+  REQUIRE(bound.ok());
+  CHECK((*bound)->binding().num_left_out() > 0);
+  Request r;
+  r.principal = EntityUid::Of("User", "bob");
+  r.action = EntityUid::Of("Action", "read");
+  r.resource = EntityUid::Of("Doc", "d1");
+  r.context = Value::Record({{Symbol::Intern("blocked"), Value::Bool(false)}});
+  Response got, want;
+  Authorize(**bound, r, &got);
+  Authorize(**set, e, r, &want);
+  RequireSameResponse(got, want);
 }
 
 TEST_CASE("index: binding needs a policy set and a store", "[index]") {

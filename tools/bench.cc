@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "arbiter/bound_policy_set.h"
+#include "src/index/index_binding.h"
 #include "tools/cli_common.h"
 #include "tools/workload.h"
 
@@ -58,10 +59,11 @@ int RunBench(int argc, char** argv) {
   if (!scan && !unbound) {
     const auto bind_start = std::chrono::steady_clock::now();
     bound = BoundPolicySet::Bind(w->policies, w->entities).value();
-    std::printf("bind: %.2f ms\n",
+    std::printf("bind: %.2f ms, %zu row items, %zu rows left out\n",
                 std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - bind_start)
-                    .count());
+                    .count(),
+                bound->binding().num_items(), bound->binding().num_left_out());
   }
   std::printf("mode: %s\n", scan      ? "scan"
                             : unbound ? "index, unbound"

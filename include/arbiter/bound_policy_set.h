@@ -23,12 +23,12 @@
 //   this without asking.
 //
 // Cost
-//   Bind takes time in the number of entities times their ancestors (about
-//   8 ms for 26,000 entities against 10,000 policies) and keeps a few bytes
-//   per entity and slot plus 8 bytes per bucket an entity reaches (under
-//   1 MB at that size). Only the store's own entities are bound; for a
-//   store made by Entities::WithEntities, those of its base() are looked
-//   up as usual.
+//   Bind takes time in the number of entities times their ancestors (6 to
+//   8 ms for 26,000 entities against 10,000 policies) and keeps 12 bytes
+//   per 64-byte line of the store's entity blocks plus 16 bytes per bucket
+//   entry an entity reaches, within the limits of BindOptions (a few MB at
+//   that size). Only the store's own entities are bound; for a store made
+//   by Entities::WithEntities, those of its base() are looked up as usual.
 //
 // Thread-safety
 //   Immutable; any number of threads may decide on one BoundPolicySet. It
@@ -38,6 +38,7 @@
 #ifndef ARBITER_BOUND_POLICY_SET_H_
 #define ARBITER_BOUND_POLICY_SET_H_
 
+#include <cstddef>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -49,12 +50,29 @@ namespace internal {
 class IndexBinding;
 }  // namespace internal
 
+// How much a binding may hold. An entity's row in a scope slot copies
+// every entry (16 bytes) of the index buckets the entity reaches there, so
+// a bucket that many entities reach (the policies of a group with many
+// members, or filed under a type) is copied once per entity. A row that
+// would exceed a limit is left out of the binding, and its entity is
+// looked up in the index per request as without one: the answers never
+// change, only the speed.
+struct BindOptions {
+  // A row longer than this is left out: reading that many items costs
+  // about what probing its few buckets does. Default 256.
+  size_t max_row_items = 256;
+  // A row that would take the binding past this many items (16 bytes
+  // each) is left out. Default 4,194,304 (64 MiB).
+  size_t max_items = size_t{1} << 22;
+};
+
 class BoundPolicySet {
  public:
   // Binds `policies` to `entities`. InvalidArgument when either is null.
   static absl::StatusOr<std::shared_ptr<const BoundPolicySet>> Bind(
       std::shared_ptr<const PolicySet> policies,
-      std::shared_ptr<const Entities> entities);
+      std::shared_ptr<const Entities> entities,
+      const BindOptions& options = {});
 
   BoundPolicySet(const BoundPolicySet&) = delete;
   BoundPolicySet& operator=(const BoundPolicySet&) = delete;

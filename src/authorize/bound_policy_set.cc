@@ -18,7 +18,7 @@ BoundPolicySet::~BoundPolicySet() = default;
 
 absl::StatusOr<std::shared_ptr<const BoundPolicySet>> BoundPolicySet::Bind(
     std::shared_ptr<const PolicySet> policies,
-    std::shared_ptr<const Entities> entities) {
+    std::shared_ptr<const Entities> entities, const BindOptions& options) {
   if (policies == nullptr) {
     return absl::InvalidArgumentError("BoundPolicySet::Bind: no policy set");
   }
@@ -26,7 +26,8 @@ absl::StatusOr<std::shared_ptr<const BoundPolicySet>> BoundPolicySet::Bind(
     return absl::InvalidArgumentError("BoundPolicySet::Bind: no entity store");
   }
   std::shared_ptr<BoundPolicySet> bound(new BoundPolicySet());
-  bound->binding_ = policies->index().Bind(*entities);
+  bound->binding_ = policies->index().Bind(*entities, options.max_row_items,
+                                           options.max_items);
   bound->policies_ = std::move(policies);
   bound->entities_ = std::move(entities);
   return std::shared_ptr<const BoundPolicySet>(std::move(bound));

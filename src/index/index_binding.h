@@ -53,7 +53,8 @@ class IndexBinding {
 
   // The entries `hot` reaches in scope slot `slot` (0 principal, 1 action,
   // 2 resource), as [*begin, *end); false when `hot` is not a block of the
-  // bound store.
+  // bound store, or one whose row was left out (see PolicyIndex::Bind's
+  // limits).
   bool Find(const EntityHot* hot, int slot, const Item** begin,
             const Item** end) const {
     // Unsigned: a block below the store's first line wraps to a huge
@@ -62,8 +63,10 @@ class IndexBinding {
                                           reinterpret_cast<uintptr_t>(lines_));
     if (at >= bytes_) return false;
     const size_t row = at / 64 * 3 + static_cast<size_t>(slot);
-    *begin = items_.data() + offsets_[row];
-    *end = items_.data() + offsets_[row + 1];
+    const uint32_t first = offsets_[row];
+    if ((first & kLeftOut) != 0) return false;
+    *begin = items_.data() + first;
+    *end = items_.data() + (offsets_[row + 1] & ~kLeftOut);
     return true;
   }
 
@@ -71,8 +74,10 @@ class IndexBinding {
   // of another index.
   const PolicyIndex* index() const { return index_; }
 
-  // Items stored, over all entities and slots (for tests and sizing).
+  // Items stored, over all entities and slots, and rows left out (for
+  // tests and sizing).
   size_t num_items() const { return items_.size(); }
+  size_t num_left_out() const { return num_left_out_; }
 
  private:
   friend class PolicyIndex;
@@ -81,12 +86,17 @@ class IndexBinding {
   const PolicyIndex* index_ = nullptr;
   const void* lines_ = nullptr;  // the store's first block line
   size_t bytes_ = 0;             // its lines, in bytes
+  // Marks a row left out of the binding (its entity is probed).
+  static constexpr uint32_t kLeftOut = uint32_t{1} << 31;
+
   // Per 64-byte line of the store's blocks and per slot (line * 3 + slot),
-  // where its items start in items_; one more entry ends the last row.
-  // Lines inside a block (past its first) have empty rows: indexing by
-  // line keeps the lookup a shift and an add, for a few bytes per line.
+  // where its items start in items_, with kLeftOut set for a row left out;
+  // one more entry ends the last row. Lines inside a block (past its
+  // first) have empty rows: indexing by line keeps the lookup a shift and
+  // an add, for a few bytes per line.
   std::vector<uint32_t> offsets_;
   std::vector<Item> items_;
+  size_t num_left_out_ = 0;
 };
 
 }  // namespace arbiter::internal

@@ -325,17 +325,18 @@ void PolicyIndex::Candidates(const RequestView& request,
     Candidates(request, principal, action, resource, out);
     return;
   }
-  // As above, but for where the ranges come from.
+  // As above (the catch-all policies first, the request's slots), but the
+  // entries come from the binding's rows.
   out->assign(catch_all_.begin(), catch_all_.end());
   const RequestSlot req[3] = {SlotOf(request.principal, principal),
                               SlotOf(request.action, action),
                               SlotOf(request.resource, resource)};
   const uint64_t missing =
       ~Signatures(req[0].signature, req[1].signature, req[2].signature);
-  // The entities' rows, in place of the probes. Their lines start loading
-  // together, then each row is scanned as a bucket is (AppendMatching),
-  // from its own copies of the need words.
-  Ranges ranges;  // for entities the binding does not cover
+  // The entities' rows, in place of the probes; their lines start loading
+  // together. Entities the binding does not cover are probed into
+  // `ranges`, scanned at the end.
+  Ranges ranges;
   const EntityHot* const hot[3] = {principal, action, resource};
   const IndexBinding::Item* rows[3][2] = {};
   for (Slot slot : {kPrincipal, kAction, kResource}) {
@@ -377,15 +378,19 @@ void PolicyIndex::Candidates(const RequestView& request,
 }
 
 std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
-    const Entities& entities) const {
+    const Entities& entities, size_t max_row_items, size_t max_items) const {
   std::unique_ptr<IndexBinding> b(new IndexBinding());
   b->index_ = this;
   b->lines_ = entities.hot_lines();
   const size_t lines = entities.num_hot_lines();
   b->bytes_ = lines * 64;
-  // Each block's entries by row (line * 3 + slot), then laid out row by
-  // row.
+  // The offsets carry a flag bit: the items must stay below it.
+  max_items = std::min<size_t>(max_items, IndexBinding::kLeftOut - 1);
+  // Each block's rows (line * 3 + slot) with their items, then laid out
+  // row by row.
   std::vector<std::pair<size_t, IndexBinding::Item>> hits;
+  std::vector<size_t> left_out;
+  std::vector<IndexBinding::Item> row_items;
   for (const auto& [uid, stored] : entities.all()) {
     const EntityHot* hot = entities.FindHot(uid);
     const size_t line =
@@ -395,11 +400,21 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
     const RequestSlot r = SlotOf(uid, hot);
     for (Slot slot : {kPrincipal, kAction, kResource}) {
       if (!slot_used_[slot]) continue;
+      row_items.clear();
       ForEachHit(slot, r, [&](uint32_t begin, uint32_t end) {
         for (uint32_t k = begin; k < end; ++k) {
-          hits.emplace_back(line * 3 + slot, IndexBinding::Item{need_[k], k});
+          row_items.push_back(IndexBinding::Item{need_[k], k});
         }
       });
+      const size_t row = line * 3 + slot;
+      if (row_items.size() > max_row_items ||
+          hits.size() + row_items.size() > max_items) {
+        left_out.push_back(row);
+        continue;
+      }
+      for (const IndexBinding::Item& item : row_items) {
+        hits.emplace_back(row, item);
+      }
     }
   }
   std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) {
@@ -415,6 +430,8 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
     }
   }
   b->offsets_[lines * 3] = static_cast<uint32_t>(b->items_.size());
+  for (size_t row : left_out) b->offsets_[row] |= IndexBinding::kLeftOut;
+  b->num_left_out_ = left_out.size();
   return b;
 }
 

@@ -62,8 +62,15 @@ class PolicyIndex {
 
   // The probe results of every entity of `entities` (its own, not its
   // base's), for Candidates: time in the number of entities times their
-  // ancestors, once. See index_binding.h.
-  std::unique_ptr<const IndexBinding> Bind(const Entities& entities) const;
+  // ancestors, once. See index_binding.h. A row copies every entry of the
+  // buckets its entity reaches, so a bucket shared by many entities (a
+  // large group's, a type's) is copied as often: a row of more than
+  // `max_row_items` items is left out, and so is every row once the
+  // binding holds `max_items` (IndexBinding::Item, 16 bytes each). A left
+  // out entity is probed, as without a binding.
+  std::unique_ptr<const IndexBinding> Bind(const Entities& entities,
+                                           size_t max_row_items,
+                                           size_t max_items) const;
 
   size_t catch_all_size() const { return catch_all_.size(); }
 
