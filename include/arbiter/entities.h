@@ -278,7 +278,7 @@ class Entities {
 
   // The store's own decision-path blocks, back to back in 64-byte lines:
   // the first line and the number of lines. For binding a policy index to
-  // this store (src/index/bound_index.h). Blocks of base() are elsewhere.
+  // this store (src/index/index_binding.h). Blocks of base() are elsewhere.
   const void* hot_lines() const { return hot_.get(); }
   size_t num_hot_lines() const { return num_hot_lines_; }
 

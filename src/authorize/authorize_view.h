@@ -14,9 +14,9 @@
 
 namespace arbiter::internal {
 
-// `binding`, when given, must be of `policies`' index (see
-// PolicyIndex::Candidates); a BoundPolicySet's, for a store whose blocks
-// it covers or not (uncovered entities are probed as usual).
+// `binding`, when given, is used if it is of `policies`' index (see
+// PolicyIndex::Candidates): a BoundPolicySet's, for its store or one
+// derived from it (entities it does not cover are probed as usual).
 void AuthorizeView(const PolicySet& policies, const Entities& entities,
                    const RequestView& request, Response* response,
                    const AuthorizeOptions& options,

@@ -397,6 +397,9 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
         static_cast<size_t>((reinterpret_cast<uintptr_t>(hot) -
                              reinterpret_cast<uintptr_t>(b->lines_)) /
                             64);
+    // Every block of the store is within its lines; this only guards the
+    // rows below against a store that says otherwise.
+    if (line >= lines) continue;
     const RequestSlot r = SlotOf(uid, hot);
     for (Slot slot : {kPrincipal, kAction, kResource}) {
       if (!slot_used_[slot]) continue;
