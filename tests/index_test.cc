@@ -84,6 +84,25 @@ std::vector<uint32_t> SortedCandidates(
   return got;
 }
 
+// Every combination of these users, actions and documents as a request.
+std::vector<Request> Requests(std::initializer_list<const char*> users,
+                              std::initializer_list<const char*> actions,
+                              std::initializer_list<const char*> docs) {
+  std::vector<Request> out;
+  for (const char* p : users) {
+    for (const char* a : actions) {
+      for (const char* d : docs) {
+        Request r;
+        r.principal = EntityUid::Of("User", p);
+        r.action = EntityUid::Of("Action", a);
+        r.resource = EntityUid::Of("Doc", d);
+        out.push_back(std::move(r));
+      }
+    }
+  }
+  return out;
+}
+
 // The binding BoundPolicySet::Bind makes with default options.
 std::unique_ptr<const internal::IndexBinding> DefaultBinding(
     const PolicySet& set, const Entities& e) {
@@ -281,25 +300,21 @@ TEST_CASE("index: candidates are exactly the policies whose scope matches",
       R"(permit(principal in Group::"staff", action, resource);)");
   REQUIRE(other.ok());
   const auto foreign = DefaultBinding(**other, e);
-  for (const char* p : {"alice", "bob", "carol"}) {
-    for (const char* a : {"read", "write", "delete", "other"}) {
-      for (const char* d : {"d1", "d2", "ghost"}) {
-        Request r;
-        r.principal = EntityUid::Of("User", p);
-        r.action = EntityUid::Of("Action", a);
-        r.resource = EntityUid::Of("Doc", d);
-        const std::vector<uint32_t> got = SortedCandidates(**set, e, r);
-        internal::Evaluator eval(e, r);
-        std::vector<uint32_t> want;
-        for (uint32_t i = 0; i < (*set)->size(); ++i) {
-          if (eval.ScopeMatches((*set)->policy(i))) want.push_back(i);
-        }
-        INFO(p << " " << a << " " << d);
-        CHECK(got == want);
-        CHECK(SortedCandidates(**set, e, r, binding.get()) == want);
-        CHECK(SortedCandidates(**set, e, r, foreign.get()) == want);
-      }
+  // carol, `other` and `ghost` are not in the store.
+  for (const Request& r : Requests({"alice", "bob", "carol"},
+                                   {"read", "write", "delete", "other"},
+                                   {"d1", "d2", "ghost"})) {
+    const std::vector<uint32_t> got = SortedCandidates(**set, e, r);
+    internal::Evaluator eval(e, r);
+    std::vector<uint32_t> want;
+    for (uint32_t i = 0; i < (*set)->size(); ++i) {
+      if (eval.ScopeMatches((*set)->policy(i))) want.push_back(i);
     }
+    INFO(r.principal.ToString() << " " << r.action.ToString() << " "
+                                << r.resource.ToString());
+    CHECK(got == want);
+    CHECK(SortedCandidates(**set, e, r, binding.get()) == want);
+    CHECK(SortedCandidates(**set, e, r, foreign.get()) == want);
   }
   // A spot check by hand: bob reading d1.
   Request r;
@@ -389,27 +404,21 @@ TEST_CASE("index: a binding serves a derived store's shared entities",
   const Entities& d = **derived;
   AuthorizeOptions scan;
   scan.full_scan = true;
-  for (const char* p : {"alice", "bob", "dave", "carol"}) {
-    for (const char* a : {"read", "write", "delete", "other"}) {
-      for (const char* doc : {"d1", "d2", "d3", "ghost"}) {
-        Request r;
-        r.principal = EntityUid::Of("User", p);
-        r.action = EntityUid::Of("Action", a);
-        r.resource = EntityUid::Of("Doc", doc);
-        r.context =
-            Value::Record({{Symbol::Intern("blocked"), Value::Bool(false)}});
-        INFO(p << " " << a << " " << doc);
-        Response scanned = Authorize(**set, d, r, scan);
-        // The base store's binding deciding on the derived store, as an
-        // Engine snapshot does with an action resolver's store.
-        Response r1, r2;
-        internal::AuthorizeView(**set, d, internal::RequestView::Of(r), &r1, {},
-                                &b);
-        Authorize(**bound_derived, r, &r2);
-        RequireSameResponse(r1, scanned);
-        RequireSameResponse(r2, scanned);
-      }
-    }
+  for (Request r : Requests({"alice", "bob", "dave", "carol"},
+                            {"read", "write", "delete", "other"},
+                            {"d1", "d2", "d3", "ghost"})) {
+    r.context = Value::Record({{Symbol::Intern("blocked"), Value::Bool(false)}});
+    INFO(r.principal.ToString() << " " << r.action.ToString() << " "
+                                << r.resource.ToString());
+    Response scanned = Authorize(**set, d, r, scan);
+    // The base store's binding deciding on the derived store, as an
+    // Engine snapshot does with an action resolver's store.
+    Response r1, r2;
+    internal::AuthorizeView(**set, d, internal::RequestView::Of(r), &r1, {},
+                            &b);
+    Authorize(**bound_derived, r, &r2);
+    RequireSameResponse(r1, scanned);
+    RequireSameResponse(r2, scanned);
   }
 }
 
@@ -434,18 +443,13 @@ TEST_CASE("index: a binding's limits leave rows out, never candidates",
     CHECK(b->num_items() <= l.total);
     CHECK(b->num_items() < full->num_items());
     CHECK(b->num_left_out() > 0);
-    for (const char* p : {"alice", "bob", "carol"}) {
-      for (const char* a : {"read", "write", "delete", "other"}) {
-        for (const char* d : {"d1", "d2", "ghost"}) {
-          Request r;
-          r.principal = EntityUid::Of("User", p);
-          r.action = EntityUid::Of("Action", a);
-          r.resource = EntityUid::Of("Doc", d);
-          INFO(p << " " << a << " " << d);
-          CHECK(SortedCandidates(**set, e, r, b.get()) ==
-                SortedCandidates(**set, e, r));
-        }
-      }
+    for (const Request& r : Requests({"alice", "bob", "carol"},
+                                     {"read", "write", "delete", "other"},
+                                     {"d1", "d2", "ghost"})) {
+      INFO(r.principal.ToString() << " " << r.action.ToString() << " "
+                                  << r.resource.ToString());
+      CHECK(SortedCandidates(**set, e, r, b.get()) ==
+            SortedCandidates(**set, e, r));
     }
   }
   // Through the public options, a whole decision.
