@@ -302,11 +302,9 @@ void PolicyIndex::Candidates(const RequestView& request,
                              std::vector<uint32_t>* out) const {
   // Catch-all policies have no constraint to check.
   out->assign(catch_all_.begin(), catch_all_.end());
-  const RequestSlot req[3] = {SlotOf(request.principal, principal),
-                              SlotOf(request.action, action),
-                              SlotOf(request.resource, resource)};
-  const uint64_t missing =
-      ~Signatures(req[0].signature, req[1].signature, req[2].signature);
+  const RequestSlots slots = SlotsOf(request, principal, action, resource);
+  const RequestSlot* const req = slots.slot;
+  const uint64_t missing = slots.missing;
   // Find every range first, then scan them (see ProbeSlot).
   Ranges ranges;
   for (Slot slot : {kPrincipal, kAction, kResource}) {
@@ -328,11 +326,9 @@ void PolicyIndex::Candidates(const RequestView& request,
   // As above (the catch-all policies first, the request's slots), but the
   // entries come from the binding's rows.
   out->assign(catch_all_.begin(), catch_all_.end());
-  const RequestSlot req[3] = {SlotOf(request.principal, principal),
-                              SlotOf(request.action, action),
-                              SlotOf(request.resource, resource)};
-  const uint64_t missing =
-      ~Signatures(req[0].signature, req[1].signature, req[2].signature);
+  const RequestSlots slots = SlotsOf(request, principal, action, resource);
+  const RequestSlot* const req = slots.slot;
+  const uint64_t missing = slots.missing;
   // The entities' rows, in place of the probes; their lines start loading
   // together. Entities the binding does not cover are probed into
   // `ranges`, scanned at the end.

@@ -146,6 +146,25 @@ class PolicyIndex {
         e != nullptr ? e->num_ancestors : 0u,
         e != nullptr ? e->ancestors() : nullptr};
   }
+  // A request's three slots, and what their signatures lack (the
+  // complement of their Signatures: an entry needing any of these bits
+  // cannot match).
+  struct RequestSlots {
+    RequestSlot slot[3];
+    uint64_t missing;
+  };
+  static RequestSlots SlotsOf(const RequestView& request,
+                              const EntityHot* principal,
+                              const EntityHot* action,
+                              const EntityHot* resource) {
+    RequestSlots s{{SlotOf(request.principal, principal),
+                    SlotOf(request.action, action),
+                    SlotOf(request.resource, resource)},
+                   0};
+    s.missing = ~Signatures(s.slot[0].signature, s.slot[1].signature,
+                            s.slot[2].signature);
+    return s;
+  }
   bool SlotMatches(const Entry& e, int slot, const RequestSlot& r) const;
 
   // Appends the policies at entries_[begin, end) whose scope matches.
