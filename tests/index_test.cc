@@ -147,21 +147,14 @@ TEST_CASE("index: hand-made scopes answer as the full scan", "[index]") {
   auto entities = Entities::FromJson(kEntities);
   REQUIRE(entities.ok());
 
-  const char* principals[] = {"alice", "bob", "carol"};  // carol: not stored
-  const char* actions[] = {"read", "write", "delete", "other"};
-  const char* docs[] = {"d1", "d2", "ghost"};
+  // carol, `other` and `ghost` are not in the store.
   for (bool blocked : {false, true}) {
-    for (const char* p : principals) {
-      for (const char* a : actions) {
-        for (const char* d : docs) {
-          Request r;
-          r.principal = EntityUid::Of("User", p);
-          r.action = EntityUid::Of("Action", a);
-          r.resource = EntityUid::Of("Doc", d);
-          r.context = Value::Record({{Symbol::Intern("blocked"), Value::Bool(blocked)}});
-          RequireSame(**set, **entities, r);
-        }
-      }
+    for (Request r : Requests({"alice", "bob", "carol"},
+                              {"read", "write", "delete", "other"},
+                              {"d1", "d2", "ghost"})) {
+      r.context =
+          Value::Record({{Symbol::Intern("blocked"), Value::Bool(blocked)}});
+      RequireSame(**set, **entities, r);
     }
   }
 }
