@@ -77,7 +77,10 @@ void RunAuthorize(benchmark::State& state, Mode mode) {
     state.SkipWithError("workload not found (set ARBITER_WORKLOADS_DIR)");
     return;
   }
-  const arbiter::BoundPolicySet* bound = GetBound(w);
+  // Bound only for the bound mode: the others run as an embedding that
+  // never binds.
+  const arbiter::BoundPolicySet* bound =
+      mode == Mode::kBound ? GetBound(w) : nullptr;
   arbiter::AuthorizeOptions options;
   options.full_scan = mode == Mode::kScan;
   arbiter::Response response;

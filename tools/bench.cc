@@ -4,10 +4,10 @@
 // answer, then times Authorize over all requests in turn for at least two
 // seconds. The policy set is bound to the store (BoundPolicySet, as Engine
 // decides); --unbound decides with Authorize(policies, entities) instead,
-// --scan with the full scan. Each
-// call is timed on its own with the steady clock, so the figures include the
-// clock read (about 20 ns on this hardware); the timer's own overhead is
-// measured and printed so it can be judged.
+// --scan with the full scan. Each call is timed on its own with the steady
+// clock, so the figures include the clock read (about 20 ns on this
+// hardware); the timer's own overhead is measured and printed so it can be
+// judged.
 
 #include <sys/resource.h>
 
@@ -32,8 +32,7 @@ int RunBench(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--scan") scan = true;
-    else if (a == "--unbound")
-      unbound = true;
+    else if (a == "--unbound") unbound = true;
     else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
     else dir = a;
   }
