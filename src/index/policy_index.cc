@@ -204,6 +204,15 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
   return test == kEqEntity ? r.uid == e.entity[slot] : r.In(e.entity[slot]);
 }
 
+// Resource, principal, then action: most entries a request scans fail on
+// the resource or the principal (policies name one project or team each,
+// actions come in a few groups), so these go first.
+[[gnu::always_inline]] inline bool PolicyIndex::Matches(
+    const Entry& e, const RequestSlot* req) const {
+  return SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
+         SlotMatches(e, 1, req[1]);
+}
+
 [[gnu::always_inline]] inline void PolicyIndex::AppendMatching(
     uint32_t begin, uint32_t end, const RequestSlot* req, uint64_t missing,
     std::vector<uint32_t>* out) const {
@@ -212,13 +221,7 @@ bool PolicyIndex::InSetMatches(const Entry& e, int slot,
   for (const uint64_t *p = need + begin, *last = need + end; p != last; ++p) {
     if ((*p & missing) != 0) continue;
     const Entry& e = entries[p - need];
-    // Resource, principal, then action: most entries a request scans
-    // fail on the resource or the principal (policies name one project or
-    // team each, actions come in a few groups), so these go first.
-    if (SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
-        SlotMatches(e, 1, req[1])) {
-      out->push_back(e.id);
-    }
+    if (Matches(e, req)) out->push_back(e.id);
   }
 }
 
@@ -362,10 +365,7 @@ void PolicyIndex::Candidates(const RequestView& request,
       for (size_t k = 0; k < n; ++k) __builtin_prefetch(entries + passed[k]);
       for (size_t k = 0; k < n; ++k) {
         const Entry& e = entries[passed[k]];
-        if (SlotMatches(e, 2, req[2]) && SlotMatches(e, 0, req[0]) &&
-            SlotMatches(e, 1, req[1])) {
-          out->push_back(e.id);
-        }
+        if (Matches(e, req)) out->push_back(e.id);
       }
     }
   }

@@ -166,6 +166,8 @@ class PolicyIndex {
     return s;
   }
   bool SlotMatches(const Entry& e, int slot, const RequestSlot& r) const;
+  // All three slots: the exact test of an entry a scan reaches.
+  bool Matches(const Entry& e, const RequestSlot* req) const;
 
   // Appends the policies at entries_[begin, end) whose scope matches.
   // `missing` is the complement of the request's Signatures, computed once
