@@ -99,21 +99,25 @@ struct StoredEntity {
 namespace internal {
 
 // What a decision reads of an entity, in one block: the ancestors for
-// `in` and the index, the attribute names for lookups, and where the
-// attribute values are. A decision reads these for every request entity,
-// and a StoredEntity spreads them over three allocations (the object, its
-// ancestor vector, its attribute vector at 40 bytes a field), which at
-// tens of thousands of entities costs a cache miss each. The store builds
-// one block per entity, 64-byte aligned, from the entity's final contents
-// (which never change afterwards), so the common case reads one or two
-// adjacent lines and then the one attribute value it wants.
+// `in` and the index, the attribute names and the attribute values. A
+// decision reads these for every request entity (and for the entities a
+// context names, such as a task), and a StoredEntity spreads them over
+// three allocations (the object, its ancestor vector, its attribute vector
+// at 40 bytes a field), which at tens of thousands of entities costs a
+// cache miss each, one after the other: the block, then the values it
+// points to. The store builds one block per entity, 64-byte aligned, from
+// the entity's final contents (which never change afterwards), with copies
+// of the attribute values inside it, so that a lookup reads adjacent lines
+// that can all be requested as soon as the block's address is known.
 //
 // Layout: this header, then `num_attrs` attribute names (Symbol ids,
 // ascending, padded to 8 bytes), then `num_ancestors` ancestors
-// (EntityUid::packed(), ascending).
+// (EntityUid::packed(), ascending), then the `num_attrs` values in the
+// names' order (copies of the StoredEntity's; values share their payload,
+// so a set or a record is not copied).
 struct EntityHot {
   const StoredEntity* entity;
-  const std::pair<Symbol, Value>* attrs;  // entity->attrs.data()
+  const Value* attrs;  // the values in this block (see Layout above)
   uint32_t num_attrs;
   uint32_t num_ancestors;
   // A one-word summary of the uid, its type and its ancestors: the OR of
@@ -147,9 +151,14 @@ struct EntityHot {
   const uint64_t* ancestors() const {
     return reinterpret_cast<const uint64_t*>(this + 1) + (num_attrs + 1) / 2;
   }
-  // Bytes a block takes, header included.
+  // Where the values start: after the ancestors, 8-byte aligned.
+  const Value* values_start() const {
+    return reinterpret_cast<const Value*>(ancestors() + num_ancestors);
+  }
+  // Bytes a block takes, header and values included.
   static size_t SizeFor(size_t num_attrs, size_t num_ancestors) {
-    return sizeof(EntityHot) + 8 * ((num_attrs + 1) / 2) + 8 * num_ancestors;
+    return sizeof(EntityHot) + 8 * ((num_attrs + 1) / 2) + 8 * num_ancestors +
+           sizeof(Value) * num_attrs;
   }
 
   // The same answers as StoredEntity::HasAncestor and FindAttr.
@@ -161,7 +170,7 @@ struct EntityHot {
   const Value* FindAttr(Symbol name) const {
     const uint32_t* k = attr_keys();
     const uint32_t i = LowerBound(k, num_attrs, name.id());
-    return i < num_attrs && k[i] == name.id() ? &attrs[i].second : nullptr;
+    return i < num_attrs && k[i] == name.id() ? &attrs[i] : nullptr;
   }
 
   // Whether ascending `a[0, n)` holds `key`: the ancestor test, also for
@@ -191,6 +200,8 @@ struct EntityHot {
   }
 };
 static_assert(sizeof(EntityHot) == 32);
+// The values follow 8-byte units (names in pairs, ancestors).
+static_assert(alignof(Value) <= 8 && sizeof(Value) % 8 == 0);
 
 }  // namespace internal
 
@@ -200,6 +211,8 @@ static_assert(sizeof(EntityHot) == 32);
 class Entities {
  public:
   Entities() = default;
+  // Destroys the values copied into the blocks (see internal::EntityHot).
+  ~Entities();
   // Not copyable: the lookup table points into the store's own map.
   Entities(const Entities&) = delete;
   Entities& operator=(const Entities&) = delete;

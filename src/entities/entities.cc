@@ -446,6 +446,14 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::WithEntities(
   return std::shared_ptr<const Entities>(std::move(store));
 }
 
+Entities::~Entities() {
+  // Every block of this store has exactly one slot (BuildLookup).
+  for (const LookupSlot& s : lookup_) {
+    if (s.key == kNoEntity) continue;
+    for (uint32_t i = 0; i < s.hot->num_attrs; ++i) s.hot->attrs[i].~Value();
+  }
+}
+
 void Entities::BuildLookup() {
   int bits = 1;
   while ((size_t{1} << bits) < map_.size() * 2) ++bits;
@@ -462,7 +470,7 @@ void Entities::BuildLookup() {
   size_t at = 0;
   for (const auto& [uid, stored] : map_) {
     auto* hot = new (&hot_[at]) internal::EntityHot{
-        &stored, stored.attrs.data(), static_cast<uint32_t>(stored.attrs.size()),
+        &stored, nullptr, static_cast<uint32_t>(stored.attrs.size()),
         static_cast<uint32_t>(stored.ancestor_list.size()), 0};
     at += lines_for(stored);
     auto* keys = const_cast<uint32_t*>(hot->attr_keys());
@@ -473,6 +481,11 @@ void Entities::BuildLookup() {
       ancestors[i] = stored.ancestor_list[i].packed();
     }
     hot->signature = internal::EntityHot::SignatureOf(uid, ancestors, hot->num_ancestors);
+    auto* values = const_cast<Value*>(hot->values_start());
+    for (size_t i = 0; i < stored.attrs.size(); ++i) {
+      new (&values[i]) Value(stored.attrs[i].second);
+    }
+    hot->attrs = values;
     size_t i = LookupHome(uid.packed());
     while (lookup_[i].key != kNoEntity) i = (i + 1) & mask;
     lookup_[i] = LookupSlot{uid.packed(), hot};

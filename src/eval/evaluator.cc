@@ -104,15 +104,15 @@ void PrefetchLines(const void* data, size_t size) {
 }
 
 // Starts loading what the index and the conditions read next of a request
-// entity: its ancestors and its attributes.
+// entity: the rest of its block (ancestors, attribute names and values).
 void PrefetchEntityData(const EntityHot* e) {
 #if defined(__GNUC__)
   if (e == nullptr) return;
-  // The block's second line (ancestors of an entity with many attributes;
-  // a prefetch never faults, even past the last block), and every line of
-  // the attribute values, which the block's names index into.
-  __builtin_prefetch(reinterpret_cast<const char*>(e) + 64);
-  PrefetchLines(e->attrs, e->num_attrs * sizeof(e->attrs[0]));
+  // The first line is the one being read; the rest follow it.
+  const size_t size = EntityHot::SizeFor(e->num_attrs, e->num_ancestors);
+  if (size > 64) {
+    PrefetchLines(reinterpret_cast<const char*>(e) + 64, size - 64);
+  }
 #endif
 }
 
