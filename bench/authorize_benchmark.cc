@@ -112,10 +112,10 @@ void BM_AuthorizeScan(benchmark::State& state) { RunAuthorize(state, Mode::kScan
 
 // The phases of an indexed decision, cumulatively, over the same requests in
 // the same order as BM_Authorize: the per-decision setup (the request's three
-// entities looked up, their data and the context prefetched), then the setup
-// and the index's candidate list. Each stops where the next phase would
-// start, so a cache miss the setup only started is charged to the phase
-// that waits for it, as in a whole decision.
+// entities looked up, their data, their index rows and the context
+// prefetched), then the setup and the index's candidate list. Each stops
+// where the next phase would start, so a cache miss the setup only started
+// is charged to the phase that waits for it, as in a whole decision.
 void RunPhases(benchmark::State& state, bool with_index) {
   const arbiter::workload::Workload* w = GetWorkload(static_cast<int>(state.range(0)));
   if (w == nullptr) {
@@ -128,11 +128,14 @@ void RunPhases(benchmark::State& state, bool with_index) {
   const size_t n = w->requests.size();
   for (auto _ : state) {
     const auto view = arbiter::internal::RequestView::Of(w->requests[i % n]);
+    // As AuthorizeView starts a bound decision.
+    binding->Prefetch(view.principal);
+    binding->Prefetch(view.resource);
     arbiter::internal::Evaluator eval(*w->entities, view);
     if (with_index) {
-      w->policies->index().Candidates(view, eval.principal_entity(),
-                                      eval.action_entity(), eval.resource_entity(),
-                                      *binding, &candidates);
+      w->policies->index().Candidates(
+          view, eval.principal_entity(), eval.action_entity(),
+          eval.resource_entity(), eval.lookup_slots(), *binding, &candidates);
       benchmark::DoNotOptimize(candidates.data());
     } else {
       benchmark::DoNotOptimize(eval.resource_entity());

@@ -63,8 +63,11 @@ std::vector<uint32_t> SortedCandidates(
   std::vector<uint32_t> got;
   const auto view = internal::RequestView::Of(r);
   if (binding != nullptr) {
-    set.index().Candidates(view, e.FindHot(r.principal), e.FindHot(r.action),
-                           e.FindHot(r.resource), *binding, &got);
+    const void* slots[3];
+    const internal::EntityHot* hot[3] = {e.FindHot(r.principal, &slots[0]),
+                                         e.FindHot(r.action, &slots[1]),
+                                         e.FindHot(r.resource, &slots[2])};
+    set.index().Candidates(view, hot[0], hot[1], hot[2], slots, *binding, &got);
   } else {
     set.index().Candidates(view, e.FindHot(r.principal), e.FindHot(r.action),
                            e.FindHot(r.resource), &got);
@@ -381,18 +384,28 @@ TEST_CASE("index: a binding serves a derived store's shared entities",
   REQUIRE(bound_derived.ok());
   const internal::IndexBinding& b = (*bound_base)->binding();
   const internal::IndexBinding::Item *begin, *end;
-  // A base entity is covered; an extra one is not, and neither is a block
-  // of another store.
-  CHECK(b.Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0, &begin,
-               &end));
+  // Where the derived store's lookup finds a uid: in the base's table for
+  // a base entity, in its own for an extra one, nowhere for a stranger.
+  auto slot_in_derived = [&](const char* type, const char* id) {
+    const void* slot = &slot;  // overwritten by FindHot
+    (*derived)->FindHot(EntityUid::Of(type, id), &slot);
+    return slot;
+  };
+  // A base entity is covered; an extra one is not, and neither is a slot
+  // of another store's table.
+  CHECK(b.Find(slot_in_derived("User", "bob"), 0, &begin, &end));
   CHECK(begin != end);  // bob's group is a key
-  CHECK_FALSE(b.Find((*derived)->FindHot(EntityUid::Of("User", "dave")), 0,
-                     &begin, &end));
+  CHECK(slot_in_derived("User", "dave") != nullptr);
+  CHECK_FALSE(b.Find(slot_in_derived("User", "dave"), 0, &begin, &end));
+  CHECK(slot_in_derived("User", "nobody") == nullptr);
   CHECK_FALSE(b.Find(nullptr, 0, &begin, &end));
   CHECK_FALSE((*bound_derived)
                   ->binding()
-                  .Find((*derived)->FindHot(EntityUid::Of("User", "bob")), 0,
-                        &begin, &end));
+                  .Find(slot_in_derived("User", "bob"), 0, &begin, &end));
+  // The derived store's own binding covers its extra entity.
+  CHECK((*bound_derived)
+            ->binding()
+            .Find(slot_in_derived("User", "dave"), 0, &begin, &end));
 
   const Entities& d = **derived;
   AuthorizeOptions scan;

@@ -259,9 +259,20 @@ class Entities {
   // Inline for the usual case, the uid in its home slot (a decision looks
   // up three or four entities); the rest out of line.
   const internal::EntityHot* FindHot(const EntityUid& uid) const {
+    const void* slot;
+    return FindHot(uid, &slot);
+  }
+  // The same, also setting `*slot` to the lookup table slot that held the
+  // uid (this store's, or its base()'s), or to nullptr. For the index
+  // binding, which recognises its store's entities by their slot.
+  const internal::EntityHot* FindHot(const EntityUid& uid,
+                                     const void** slot) const {
     const LookupSlot& s = lookup_[LookupHome(uid.packed())];
-    if (s.key == uid.packed()) return s.hot;
-    return FindHotProbing(uid);
+    if (s.key == uid.packed()) {
+      *slot = &s;
+      return s.hot;
+    }
+    return FindHotProbing(uid, slot);
   }
 
   // A hint: starts loading the memory Find(uid) reads first, so that a
@@ -289,18 +300,25 @@ class Entities {
   // The store this one extends (WithEntities), or nullptr.
   const Entities* base() const { return base_.get(); }
 
-  // The store's own decision-path blocks, back to back in 64-byte lines:
-  // the first line and the number of lines. For binding a policy index to
-  // this store (src/index/index_binding.h). Blocks of base() are elsewhere.
-  const void* hot_lines() const { return hot_.get(); }
-  size_t num_hot_lines() const { return num_hot_lines_; }
+  // For binding a policy index to this store (src/index/index_binding.h),
+  // which keeps its rows by position in this store's lookup table: the
+  // table's first slot, its size and a slot's size, and the position a
+  // lookup of `uid` reads first (its home; it holds the uid unless a
+  // collision moved the uid on).
+  const void* lookup_table() const { return lookup_.data(); }
+  size_t lookup_size() const { return lookup_.size(); }
+  static constexpr size_t kLookupSlotBytes = 16;
+  size_t LookupHomeOf(const EntityUid& uid) const {
+    return LookupHome(uid.packed());
+  }
 
  private:
   // Fills lookup_ from map_; called once the map is final (the map never
   // changes afterwards, so the pointers into it stay valid).
   void BuildLookup();
   // FindHot past the home slot, then in base().
-  const internal::EntityHot* FindHotProbing(const EntityUid& uid) const;
+  const internal::EntityHot* FindHotProbing(const EntityUid& uid,
+                                            const void** slot) const;
 
   absl::flat_hash_map<EntityUid, StoredEntity> map_;
   std::shared_ptr<const Entities> base_;  // null except from WithEntities
@@ -313,6 +331,7 @@ class Entities {
     uint64_t key;  // EntityUid::packed(); kNoEntity when empty
     const internal::EntityHot* hot;
   };
+  static_assert(sizeof(LookupSlot) == kLookupSlotBytes);
   static constexpr uint64_t kNoEntity = ~uint64_t{0};
   size_t LookupHome(uint64_t key) const {
     // A shift by 64 is undefined; the one-slot table of a store that was
@@ -329,7 +348,6 @@ class Entities {
   };
   std::unique_ptr<HotLine[]> hot_;
   int lookup_shift_ = 64;  // 64 - log2(lookup_.size())
-  uint32_t num_hot_lines_ = 0;  // hot_'s lines
 };
 
 // Parses one Cedar JSON value (the attribute-value format: `__entity`,

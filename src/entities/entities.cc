@@ -466,7 +466,6 @@ void Entities::BuildLookup() {
   size_t lines = 0;
   for (const auto& [uid, stored] : map_) lines += lines_for(stored);
   hot_ = std::make_unique<HotLine[]>(lines);
-  num_hot_lines_ = static_cast<uint32_t>(lines);
   size_t at = 0;
   for (const auto& [uid, stored] : map_) {
     auto* hot = new (&hot_[at]) internal::EntityHot{
@@ -492,17 +491,23 @@ void Entities::BuildLookup() {
   }
 }
 
-const internal::EntityHot* Entities::FindHotProbing(const EntityUid& uid) const {
+const internal::EntityHot* Entities::FindHotProbing(const EntityUid& uid,
+                                                    const void** slot) const {
   const uint64_t key = uid.packed();
   const size_t mask = lookup_.size() - 1;
   for (size_t i = LookupHome(key);; i = (i + 1) & mask) {
     const LookupSlot& s = lookup_[i];
-    if (s.key == key) return s.hot;
+    if (s.key == key) {
+      *slot = &s;
+      return s.hot;
+    }
     if (s.key == kNoEntity) break;
   }
   // Only a derived store (WithEntities) has a base; for the others this is
   // one predictable branch on a miss.
-  return base_ ? base_->FindHot(uid) : nullptr;
+  if (base_ != nullptr) return base_->FindHot(uid, slot);
+  *slot = nullptr;
+  return nullptr;
 }
 
 bool Entities::IsIn(const EntityUid& a, const EntityUid& b) const {

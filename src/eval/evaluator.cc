@@ -124,9 +124,9 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
       principal_(request.principal),
       action_(request.action),
       resource_(request.resource),
-      principal_entity_(entities.FindHot(request.principal)),
-      action_entity_(entities.FindHot(request.action)),
-      resource_entity_(entities.FindHot(request.resource)) {
+      principal_entity_(entities.FindHot(request.principal, &lookup_slots_[0])),
+      action_entity_(entities.FindHot(request.action, &lookup_slots_[1])),
+      resource_entity_(entities.FindHot(request.resource, &lookup_slots_[2])) {
   PrefetchEntityData(principal_entity_);
   PrefetchEntityData(resource_entity_);
   // Nearly every decision reads context fields: through the record's own

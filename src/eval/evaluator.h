@@ -80,6 +80,9 @@ class Evaluator {
   const EntityHot* principal_entity() const { return principal_entity_; }
   const EntityHot* action_entity() const { return action_entity_; }
   const EntityHot* resource_entity() const { return resource_entity_; }
+  // Where the store's lookups found the principal, action and resource
+  // (Entities::FindHot's `slot`): for an index binding.
+  const void* const* lookup_slots() const { return lookup_slots_; }
 
   // The error of the last failed evaluation.
   const absl::Status& error() const;
@@ -182,6 +185,9 @@ class Evaluator {
   const EntityValue action_;
   const EntityValue resource_;
   // The request's own entities are looked up once per decision.
+  // Filled in by the three lookups below (declared first, so that it is
+  // initialized before them).
+  const void* lookup_slots_[3];
   const EntityHot* principal_entity_;
   const EntityHot* action_entity_;
   const EntityHot* resource_entity_;

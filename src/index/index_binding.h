@@ -11,17 +11,24 @@
 // slot: the bucket entries it reaches, each with its need word. See
 // PolicyIndex::Bind and PolicyIndex::Candidates.
 //
-// Entities are recognised by their decision-path block (EntityHot): the
-// binding covers the blocks of one store, found by address, and answers
-// "not bound" for any other block (an entity of a derived store's extra
-// entities, one of a store's base(), a request entity the store lacks),
-// which the index then probes as usual. A block's rows are a function of
-// the block's contents, so they hold for every store that hands out that
-// block (a WithEntities store hands out its base's blocks unchanged).
+// Rows are kept by the entity's position in the bound store's lookup
+// table, not by anything read from the entity's block: a decision computes
+// the position from the uid alone (its home, see Entities::LookupHomeOf),
+// so the row's offsets can be requested together with the table's slot
+// (Prefetch), and the rows are ready once the slot arrives, where keying
+// them by the block's address had the offsets wait for the slot.
 //
-// Lifetime: the binding reads neither the index nor the store after it is
-// built, but it is only meaningful while both live (a freed store's
-// addresses may be reused by another); BoundPolicySet owns all three.
+// A request entity is bound only when the bound store's own table held it
+// (Entities::FindHot's `slot`): "not bound" for any other (an entity of a
+// derived store's extra entities, one of a store's base(), a request
+// entity the store lacks), which the index then probes as usual. A
+// block's rows are a function of the block's contents, so they hold for
+// every store that hands out that block (a WithEntities store hands out
+// its base's blocks, found in its base's table).
+//
+// Lifetime: the binding reads the store's lookup table on every Find, and
+// is only meaningful while the index and the store live; BoundPolicySet
+// owns all three.
 //
 // Thread-safety: immutable after construction.
 
@@ -51,23 +58,30 @@ class IndexBinding {
     uint32_t unused = 0;
   };
 
-  // The entries `hot` reaches in scope slot `slot` (0 principal, 1 action,
-  // 2 resource), as [*begin, *end); false when `hot` is not a block of the
-  // bound store, or one whose row was left out (see PolicyIndex::Bind's
-  // limits).
-  bool Find(const EntityHot* hot, int slot, const Item** begin,
+  // The entries a request entity reaches in scope slot `slot` (0
+  // principal, 1 action, 2 resource), as [*begin, *end). `lookup_slot` is
+  // where its lookup found it (Entities::FindHot). False when that is not
+  // the bound store's table, or when the row was left out (see
+  // PolicyIndex::Bind's limits).
+  bool Find(const void* lookup_slot, int slot, const Item** begin,
             const Item** end) const {
-    // Unsigned: a block below the store's first line wraps to a huge
-    // offset, so one comparison rejects both sides.
-    const size_t at = static_cast<size_t>(reinterpret_cast<uintptr_t>(hot) -
-                                          reinterpret_cast<uintptr_t>(lines_));
-    if (at >= bytes_) return false;
-    const size_t row = at / 64 * 3 + static_cast<size_t>(slot);
+    const size_t at = PositionOf(lookup_slot);
+    if (at >= positions_) return false;
+    const size_t row = at * 3 + static_cast<size_t>(slot);
     const uint32_t first = offsets_[row];
     if ((first & kLeftOut) != 0) return false;
     *begin = items_.data() + first;
     *end = items_.data() + (offsets_[row + 1] & ~kLeftOut);
     return true;
+  }
+
+  // A hint: starts loading the offsets of `uid`'s rows, found from its
+  // uid alone (most uids sit at their home position). No effect on
+  // results.
+  void Prefetch(const EntityUid& uid) const {
+#if defined(__GNUC__)
+    __builtin_prefetch(offsets_.data() + store_->LookupHomeOf(uid) * 3);
+#endif
   }
 
   // The index this binding was computed for: Candidates ignores a binding
@@ -83,17 +97,27 @@ class IndexBinding {
   friend class PolicyIndex;
   IndexBinding() = default;
 
+  // A lookup slot's position in the bound store's table; positions_ or
+  // more for a slot of another table. Unsigned: a slot below the table (or
+  // none, nullptr) wraps to a huge position, so one comparison rejects
+  // both sides.
+  size_t PositionOf(const void* lookup_slot) const {
+    return static_cast<size_t>(reinterpret_cast<uintptr_t>(lookup_slot) -
+                               reinterpret_cast<uintptr_t>(table_)) /
+           Entities::kLookupSlotBytes;
+  }
+
   const PolicyIndex* index_ = nullptr;
-  const void* lines_ = nullptr;  // the store's first block line
-  size_t bytes_ = 0;             // its lines, in bytes
+  const Entities* store_ = nullptr;  // the bound store
+  const void* table_ = nullptr;      // its lookup table
+  size_t positions_ = 0;             // the table's slots
   // Marks a row left out of the binding (its entity is probed).
   static constexpr uint32_t kLeftOut = uint32_t{1} << 31;
 
-  // Per 64-byte line of the store's blocks and per slot (line * 3 + slot),
-  // where its items start in items_, with kLeftOut set for a row left out;
-  // one more entry ends the last row. Lines inside a block (past its
-  // first) have empty rows: indexing by line keeps the lookup a shift and
-  // an add, for a few bytes per line.
+  // Per position of the store's lookup table and per slot (position * 3 +
+  // slot), where its items start in items_, with kLeftOut set for a row
+  // left out; one more entry ends the last row. Empty positions have empty
+  // rows: 12 bytes each, for a lookup that is a multiply and a shift.
   std::vector<uint32_t> offsets_;
   std::vector<Item> items_;
   size_t num_left_out_ = 0;

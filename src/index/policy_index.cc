@@ -320,6 +320,7 @@ void PolicyIndex::Candidates(const RequestView& request,
 void PolicyIndex::Candidates(const RequestView& request,
                              const EntityHot* principal,
                              const EntityHot* action, const EntityHot* resource,
+                             const void* const* lookup_slots,
                              const IndexBinding& binding,
                              std::vector<uint32_t>* out) const {
   if (binding.index() != this) {
@@ -336,11 +337,11 @@ void PolicyIndex::Candidates(const RequestView& request,
   // together. Entities the binding does not cover are probed into
   // `ranges`, scanned at the end.
   Ranges ranges;
-  const EntityHot* const hot[3] = {principal, action, resource};
   const IndexBinding::Item* rows[3][2] = {};
   for (Slot slot : {kPrincipal, kAction, kResource}) {
     if (!slot_used_[slot]) continue;
-    if (!binding.Find(hot[slot], slot, &rows[slot][0], &rows[slot][1])) {
+    if (!binding.Find(lookup_slots[slot], slot, &rows[slot][0],
+                      &rows[slot][1])) {
       ProbeSlotOutOfLine(slot, req, missing, &ranges, out);
       continue;
     }
@@ -377,25 +378,24 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
     const Entities& entities, size_t max_row_items, size_t max_items) const {
   std::unique_ptr<IndexBinding> b(new IndexBinding());
   b->index_ = this;
-  b->lines_ = entities.hot_lines();
-  const size_t lines = entities.num_hot_lines();
-  b->bytes_ = lines * 64;
+  b->store_ = &entities;
+  b->table_ = entities.lookup_table();
+  const size_t positions = entities.lookup_size();
+  b->positions_ = positions;
   // The offsets carry a flag bit: the items must stay below it.
   max_items = std::min<size_t>(max_items, IndexBinding::kLeftOut - 1);
-  // Each block's rows (line * 3 + slot) with their items, then laid out
-  // row by row.
+  // Each entity's rows (position * 3 + slot) with their items, then laid
+  // out row by row.
   std::vector<std::pair<size_t, IndexBinding::Item>> hits;
   std::vector<size_t> left_out;
   std::vector<IndexBinding::Item> row_items;
   for (const auto& [uid, stored] : entities.all()) {
-    const EntityHot* hot = entities.FindHot(uid);
-    const size_t line =
-        static_cast<size_t>((reinterpret_cast<uintptr_t>(hot) -
-                             reinterpret_cast<uintptr_t>(b->lines_)) /
-                            64);
-    // Every block of the store is within its lines; this only guards the
+    const void* lookup_slot;
+    const EntityHot* hot = entities.FindHot(uid, &lookup_slot);
+    const size_t at = b->PositionOf(lookup_slot);
+    // Every entity of the store is in its own table; this only guards the
     // rows below against a store that says otherwise.
-    if (line >= lines) continue;
+    if (at >= positions) continue;
     const RequestSlot r = SlotOf(uid, hot);
     for (Slot slot : {kPrincipal, kAction, kResource}) {
       if (!slot_used_[slot]) continue;
@@ -405,7 +405,7 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
           row_items.push_back(IndexBinding::Item{need_[k], k});
         }
       });
-      const size_t row = line * 3 + slot;
+      const size_t row = at * 3 + slot;
       if (row_items.size() > max_row_items ||
           hits.size() + row_items.size() > max_items) {
         left_out.push_back(row);
@@ -419,16 +419,16 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
   std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) {
     return x.first < y.first;
   });
-  b->offsets_.assign(lines * 3 + 1, 0);
+  b->offsets_.assign(positions * 3 + 1, 0);
   b->items_.reserve(hits.size());
   size_t h = 0;
-  for (size_t row = 0; row < lines * 3; ++row) {
+  for (size_t row = 0; row < positions * 3; ++row) {
     b->offsets_[row] = static_cast<uint32_t>(b->items_.size());
     for (; h < hits.size() && hits[h].first == row; ++h) {
       b->items_.push_back(hits[h].second);
     }
   }
-  b->offsets_[lines * 3] = static_cast<uint32_t>(b->items_.size());
+  b->offsets_[positions * 3] = static_cast<uint32_t>(b->items_.size());
   for (size_t row : left_out) b->offsets_[row] |= IndexBinding::kLeftOut;
   b->num_left_out_ = left_out.size();
   return b;

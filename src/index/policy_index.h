@@ -53,11 +53,13 @@ class PolicyIndex {
                   std::vector<uint32_t>* out) const;
   // The same, with a `binding` of this index (Bind): a request entity it
   // covers is not probed, its precomputed ranges are scanned instead. A
-  // binding of another index is ignored. Two functions rather than a null
-  // binding, so that neither path carries the other's code.
+  // binding of another index is ignored. `lookup_slots` are where the
+  // three entities' lookups found them (Entities::FindHot), by which the
+  // binding recognises them. Two functions rather than a null binding, so
+  // that neither path carries the other's code.
   void Candidates(const RequestView& request, const EntityHot* principal,
                   const EntityHot* action, const EntityHot* resource,
-                  const IndexBinding& binding,
+                  const void* const* lookup_slots, const IndexBinding& binding,
                   std::vector<uint32_t>* out) const;
 
   // The probe results of every entity of `entities` (its own, not its
