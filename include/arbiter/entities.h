@@ -342,11 +342,14 @@ class Entities {
   }
   std::vector<LookupSlot> lookup_ = {LookupSlot{kNoEntity, nullptr}};
   // Every entity's EntityHot block, back to back, each starting on a
-  // 64-byte boundary.
+  // 64-byte boundary; on huge pages when large (src/common/hot_array.h).
   struct alignas(64) HotLine {
     unsigned char bytes[64];
   };
-  std::unique_ptr<HotLine[]> hot_;
+  struct FreeHotLines {
+    void operator()(HotLine* lines) const;
+  };
+  std::unique_ptr<HotLine[], FreeHotLines> hot_;
   int lookup_shift_ = 64;  // 64 - log2(lookup_.size())
 };
 

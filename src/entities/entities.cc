@@ -31,6 +31,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "src/common/hot_array.h"
 #include "src/entities/json_value.h"
 
 namespace arbiter {
@@ -446,6 +447,10 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::WithEntities(
   return std::shared_ptr<const Entities>(std::move(store));
 }
 
+void Entities::FreeHotLines::operator()(HotLine* lines) const {
+  internal::FreeHotArray(lines);
+}
+
 Entities::~Entities() {
   // Every block of this store has exactly one slot (BuildLookup).
   for (const LookupSlot& s : lookup_) {
@@ -465,7 +470,8 @@ void Entities::BuildLookup() {
   };
   size_t lines = 0;
   for (const auto& [uid, stored] : map_) lines += lines_for(stored);
-  hot_ = std::make_unique<HotLine[]>(lines);
+  hot_.reset(static_cast<HotLine*>(
+      internal::AllocateHotArray(lines * sizeof(HotLine))));
   size_t at = 0;
   for (const auto& [uid, stored] : map_) {
     auto* hot = new (&hot_[at]) internal::EntityHot{

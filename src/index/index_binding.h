@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "arbiter/entities.h"
+#include "src/common/hot_array.h"
 
 namespace arbiter::internal {
 
@@ -70,8 +71,8 @@ class IndexBinding {
     const size_t row = at * 3 + static_cast<size_t>(slot);
     const uint32_t first = offsets_[row];
     if ((first & kLeftOut) != 0) return false;
-    *begin = items_.data() + first;
-    *end = items_.data() + (offsets_[row + 1] & ~kLeftOut);
+    *begin = items_.get() + first;
+    *end = items_.get() + (offsets_[row + 1] & ~kLeftOut);
     return true;
   }
 
@@ -80,7 +81,7 @@ class IndexBinding {
   // results.
   void Prefetch(const EntityUid& uid) const {
 #if defined(__GNUC__)
-    __builtin_prefetch(offsets_.data() + store_->LookupHomeOf(uid) * 3);
+    __builtin_prefetch(offsets_.get() + store_->LookupHomeOf(uid) * 3);
 #endif
   }
 
@@ -90,7 +91,7 @@ class IndexBinding {
 
   // Items stored, over all entities and slots, and rows left out (for
   // tests and sizing).
-  size_t num_items() const { return items_.size(); }
+  size_t num_items() const { return num_items_; }
   size_t num_left_out() const { return num_left_out_; }
 
  private:
@@ -118,8 +119,10 @@ class IndexBinding {
   // slot), where its items start in items_, with kLeftOut set for a row
   // left out; one more entry ends the last row. Empty positions have empty
   // rows: 12 bytes each, for a lookup that is a multiply and a shift.
-  std::vector<uint32_t> offsets_;
-  std::vector<Item> items_;
+  // Both arrays on huge pages when large (src/common/hot_array.h).
+  HotArray<uint32_t> offsets_;
+  HotArray<Item> items_;
+  size_t num_items_ = 0;
   size_t num_left_out_ = 0;
 };
 

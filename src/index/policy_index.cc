@@ -419,16 +419,17 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
   std::stable_sort(hits.begin(), hits.end(), [](const auto& x, const auto& y) {
     return x.first < y.first;
   });
-  b->offsets_.assign(positions * 3 + 1, 0);
-  b->items_.reserve(hits.size());
+  b->offsets_ = MakeHotArray<uint32_t>(positions * 3 + 1);
+  b->items_ = MakeHotArray<IndexBinding::Item>(hits.size());
+  b->num_items_ = hits.size();
   size_t h = 0;
   for (size_t row = 0; row < positions * 3; ++row) {
-    b->offsets_[row] = static_cast<uint32_t>(b->items_.size());
+    b->offsets_[row] = static_cast<uint32_t>(h);
     for (; h < hits.size() && hits[h].first == row; ++h) {
-      b->items_.push_back(hits[h].second);
+      b->items_[h] = hits[h].second;
     }
   }
-  b->offsets_[positions * 3] = static_cast<uint32_t>(b->items_.size());
+  b->offsets_[positions * 3] = static_cast<uint32_t>(hits.size());
   for (size_t row : left_out) b->offsets_[row] |= IndexBinding::kLeftOut;
   b->num_left_out_ = left_out.size();
   return b;
