@@ -2,6 +2,7 @@
 
 #include "src/common/hot_array.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -17,6 +18,7 @@ void* AllocateHotArray(size_t bytes) {
   const size_t align = huge ? kHugePageBytes : 64;
   // aligned_alloc wants a multiple of the alignment; zero bytes are one
   // line, so that the pointer is never null.
+  if (bytes > SIZE_MAX - align) throw std::bad_alloc();
   const size_t rounded =
       bytes == 0 ? align : (bytes + align - 1) / align * align;
   void* p = std::aligned_alloc(align, rounded);
