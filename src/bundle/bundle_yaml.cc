@@ -77,7 +77,9 @@ class Reader {
     }
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const YAML::Node& k = it->first;
+      // A copy (a Node is a handle): `it->` yields a temporary pair, and a
+      // reference to its `first` would dangle past this statement.
+      const YAML::Node k = it->first;
       if (!k.IsScalar()) {
         Error(At(k), absl::StrCat("a key in `", std::string(path),
                                   "` must be a plain name"));
