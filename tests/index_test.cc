@@ -360,10 +360,11 @@ TEST_CASE("index: every workload request answers as the full scan", "[index][wor
   }
 }
 
-// A binding covers the blocks of the store it was made for, found by
-// address: entities of a store derived from it (WithEntities) come as the
-// same blocks and use their rows; the derived store's extra entities, and
-// entities the store lacks, are probed. Either way the answers are the
+// A binding covers the entities of the store it was made for, recognised
+// by the lookup-table slot they are found in: a store derived from it
+// (WithEntities) finds the base's entities in the base's table, and they
+// use their rows; the derived store's extra entities, and entities the
+// store lacks, are probed. Either way the answers are the
 // full scan's.
 TEST_CASE("index: a binding serves a derived store's shared entities",
           "[index]") {
