@@ -476,6 +476,78 @@ TEST_CASE("index: a binding's limits leave rows out, never candidates",
   RequireSameResponse(got, want);
 }
 
+// A row is read only for its own entity, so Bind settles the entry's test
+// of the row's slot there: the type half of `is T in E` drops the entries
+// an entity of another type can never match, and an entry testing nothing
+// else is a candidate without an exact test. Entities of two types share
+// the groups here, so a row that kept (or settled) the wrong type's policy
+// would list it.
+TEST_CASE("index: a binding settles its entity's own slot", "[index]") {
+  auto set = PolicySet::Parse(R"(
+    permit(principal is User in Group::"g", action, resource);
+    permit(principal is Robot in Group::"g", action, resource);
+    permit(principal is Robot in Group::"g", action == Action::"run", resource);
+    permit(principal, action, resource is Doc in Folder::"f");
+    permit(principal, action, resource is Note in Folder::"f") when { context.ok };
+    forbid(principal in Group::"g", action, resource in Folder::"f");
+  )");
+  REQUIRE(set.ok());
+  auto entities = Entities::FromJson(R"([
+    {"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": [{"type": "Group", "id": "g"}]},
+    {"uid": {"type": "Robot", "id": "r"}, "attrs": {}, "parents": [{"type": "Group", "id": "g"}]},
+    {"uid": {"type": "User", "id": "v"}, "attrs": {}, "parents": []},
+    {"uid": {"type": "Group", "id": "g"}, "attrs": {}, "parents": []},
+    {"uid": {"type": "Doc", "id": "d"}, "attrs": {}, "parents": [{"type": "Folder", "id": "f"}]},
+    {"uid": {"type": "Note", "id": "n"}, "attrs": {}, "parents": [{"type": "Folder", "id": "f"}]},
+    {"uid": {"type": "Doc", "id": "x"}, "attrs": {}, "parents": []},
+    {"uid": {"type": "Action", "id": "run"}, "attrs": {}, "parents": []},
+    {"uid": {"type": "Action", "id": "look"}, "attrs": {}, "parents": []}
+  ])");
+  REQUIRE(entities.ok());
+  const Entities& e = **entities;
+  const auto binding = DefaultBinding(**set, e);
+  REQUIRE(binding->num_left_out() == 0);
+  int requests = 0;
+  for (const EntityUid& p :
+       {EntityUid::Of("User", "u"), EntityUid::Of("Robot", "r"),
+        EntityUid::Of("User", "v"), EntityUid::Of("Robot", "ghost")}) {
+    for (const EntityUid& a :
+         {EntityUid::Of("Action", "run"), EntityUid::Of("Action", "look")}) {
+      for (const EntityUid& res :
+           {EntityUid::Of("Doc", "d"), EntityUid::Of("Note", "n"),
+            EntityUid::Of("Doc", "x"), EntityUid::Of("Folder", "f")}) {
+        Request r;
+        r.principal = p;
+        r.action = a;
+        r.resource = res;
+        r.context = Value::Record({{Symbol::Intern("ok"), Value::Bool(true)}});
+        internal::Evaluator eval(e, r);
+        std::vector<uint32_t> want;
+        for (uint32_t i = 0; i < (*set)->size(); ++i) {
+          if (eval.ScopeMatches((*set)->policy(i))) want.push_back(i);
+        }
+        INFO(p.ToString() << " " << a.ToString() << " " << res.ToString());
+        CHECK(SortedCandidates(**set, e, r, binding.get()) == want);
+        RequireSame(**set, e, r);
+        ++requests;
+      }
+    }
+  }
+  CHECK(requests == 32);
+  // By hand: the robot running on d is a candidate for its own group
+  // policies, the Doc one and the forbid; the User ones never.
+  Request r;
+  r.principal = EntityUid::Of("Robot", "r");
+  r.action = EntityUid::Of("Action", "run");
+  r.resource = EntityUid::Of("Doc", "d");
+  std::vector<std::string_view> ids;
+  for (uint32_t i : SortedCandidates(**set, e, r, binding.get())) {
+    ids.push_back((*set)->policy_id(i));
+  }
+  CHECK(ids == std::vector<std::string_view>{"policy1", "policy2", "policy3",
+                                             "policy5"});
+}
+
 TEST_CASE("index: binding needs a policy set and a store", "[index]") {
   auto set = PolicySet::Parse("permit(principal, action, resource);");
   REQUIRE(set.ok());

@@ -53,11 +53,16 @@ class IndexBinding {
   // entries. A row lists them back to back, so that a decision tests the
   // need words of all it reaches from one or two cache lines, where the
   // buckets' own arrays lie a line or more apart each.
+  //
+  // An item the entity settles on its own (the entry's other two slots
+  // test nothing) holds the policy's position with kSettled set instead,
+  // and no need bits: it is a candidate as it stands.
   struct Item {
     uint64_t need;
-    uint32_t entry;
+    uint32_t pick;
     uint32_t unused = 0;
   };
+  static constexpr uint32_t kSettled = uint32_t{1} << 31;
 
   // The entries a request entity reaches in scope slot `slot` (0
   // principal, 1 action, 2 resource), as [*begin, *end). `lookup_slot` is

@@ -348,24 +348,36 @@ void PolicyIndex::Candidates(const RequestView& request,
     __builtin_prefetch(rows[slot][0]);
   }
   const Entry* const entries = entries_.data();
-  // First the entries whose need bits are all there, gathered without a
-  // branch per item (whether an item passes is as good as random, and a
-  // mispredicted branch here cost more than the gathering), and started
-  // loading together; then their exact tests.
+  // First the items whose need bits are all there (a settled item needs
+  // none), gathered without a branch per item (whether an item passes is
+  // as good as random, and a mispredicted branch here cost more than the
+  // gathering), their entries started loading together; then their exact
+  // tests, which a settled item skips.
   constexpr ptrdiff_t kBatch = 64;
   uint32_t passed[kBatch];
+  constexpr uint32_t kSettled = IndexBinding::kSettled;
   for (const auto& row : rows) {
     for (const IndexBinding::Item* it = row[0]; it != row[1];) {
       const IndexBinding::Item* const stop =
           row[1] - it > kBatch ? it + kBatch : row[1];
       size_t n = 0;
       for (; it != stop; ++it) {
-        passed[n] = it->entry;
+        passed[n] = it->pick;
         n += (it->need & missing) == 0;
       }
-      for (size_t k = 0; k < n; ++k) __builtin_prefetch(entries + passed[k]);
+      // A settled item has no entry to load (entry 0 stands in, which
+      // keeps the address inside the array without a branch).
       for (size_t k = 0; k < n; ++k) {
-        const Entry& e = entries[passed[k]];
+        const uint32_t pick = passed[k];
+        __builtin_prefetch(entries + ((pick & kSettled) != 0 ? 0 : pick));
+      }
+      for (size_t k = 0; k < n; ++k) {
+        const uint32_t pick = passed[k];
+        if ((pick & kSettled) != 0) {  // a candidate as it stands
+          out->push_back(pick & ~kSettled);
+          continue;
+        }
+        const Entry& e = entries[pick];
         if (Matches(e, req)) out->push_back(e.id);
       }
     }
@@ -400,13 +412,35 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
     for (Slot slot : {kPrincipal, kAction, kResource}) {
       if (!slot_used_[slot]) continue;
       row_items.clear();
+      bool unpickable = false;
       ForEachHit(slot, r, [&](uint32_t begin, uint32_t end) {
         for (uint32_t k = begin; k < end; ++k) {
-          row_items.push_back(IndexBinding::Item{need_[k], k});
+          // The row is read only when this entity is the request's in
+          // `slot`, so the entry's test of that slot (the type half of an
+          // `is T in E`, say) is settled here: an entry it fails is left
+          // out, and one whose other slots test nothing is a candidate
+          // outright.
+          const Entry& e = entries_[k];
+          if (!SlotMatches(e, slot, r)) continue;
+          bool others_tested = false;
+          for (int o = 0; o < 3; ++o) {
+            if (o == slot) continue;
+            others_tested |=
+                e.test[o] != kAnyEntity || ((e.type_tested >> o) & 1) != 0;
+          }
+          if (!others_tested && e.id < IndexBinding::kSettled) {
+            row_items.push_back(
+                IndexBinding::Item{0, e.id | IndexBinding::kSettled});
+          } else {
+            // An entry's position must leave kSettled clear; past it (two
+            // billion entries) the row is left out and probed instead.
+            unpickable |= k >= IndexBinding::kSettled;
+            row_items.push_back(IndexBinding::Item{need_[k], k});
+          }
         }
       });
       const size_t row = at * 3 + slot;
-      if (row_items.size() > max_row_items ||
+      if (unpickable || row_items.size() > max_row_items ||
           hits.size() + row_items.size() > max_items) {
         left_out.push_back(row);
         continue;
