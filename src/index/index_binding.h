@@ -63,6 +63,9 @@ class IndexBinding {
     uint32_t unused = 0;
   };
   static constexpr uint32_t kSettled = uint32_t{1} << 31;
+  // A decision reads a row's items this many at a time; the items array
+  // has kGroup - 1 more after the last row's, never part of a row.
+  static constexpr size_t kGroup = 4;
 
   // The entries a request entity reaches in scope slot `slot` (0
   // principal, 1 action, 2 resource), as [*begin, *end). `lookup_slot` is

@@ -349,39 +349,50 @@ void PolicyIndex::Candidates(const RequestView& request,
   }
   const Entry* const entries = entries_.data();
   // First the items whose need bits are all there (a settled item needs
-  // none), gathered without a branch per item (whether an item passes is
-  // as good as random, and a mispredicted branch here cost more than the
-  // gathering), their entries started loading together; then their exact
-  // tests, which a settled item skips.
-  constexpr ptrdiff_t kBatch = 64;
+  // none), from all three rows, gathered without a branch per item
+  // (whether an item passes is as good as random, and a mispredicted
+  // branch here cost more than the gathering); then their entries start
+  // loading together; then their exact tests, which a settled item skips.
+  // Rows are read a whole group of kGroup items at a time, the items past
+  // the row's end masked off (the array is padded for the last row): most
+  // rows are a group or less, so each row's loop runs a predictable once,
+  // where a loop per item exited at a different count each request.
+  constexpr size_t kGroup = IndexBinding::kGroup;
+  constexpr size_t kBatch = 64;
   uint32_t passed[kBatch];
+  size_t n = 0;
   constexpr uint32_t kSettled = IndexBinding::kSettled;
+  auto test_passed = [&] {
+    // A settled item has no entry to load (entry 0 stands in, which
+    // keeps the address inside the array without a branch).
+    for (size_t k = 0; k < n; ++k) {
+      const uint32_t pick = passed[k];
+      __builtin_prefetch(entries + ((pick & kSettled) != 0 ? 0 : pick));
+    }
+    for (size_t k = 0; k < n; ++k) {
+      const uint32_t pick = passed[k];
+      if ((pick & kSettled) != 0) {  // a candidate as it stands
+        out->push_back(pick & ~kSettled);
+        continue;
+      }
+      const Entry& e = entries[pick];
+      if (Matches(e, req)) out->push_back(e.id);
+    }
+    n = 0;
+  };
   for (const auto& row : rows) {
-    for (const IndexBinding::Item* it = row[0]; it != row[1];) {
-      const IndexBinding::Item* const stop =
-          row[1] - it > kBatch ? it + kBatch : row[1];
-      size_t n = 0;
-      for (; it != stop; ++it) {
-        passed[n] = it->pick;
-        n += (it->need & missing) == 0;
-      }
-      // A settled item has no entry to load (entry 0 stands in, which
-      // keeps the address inside the array without a branch).
-      for (size_t k = 0; k < n; ++k) {
-        const uint32_t pick = passed[k];
-        __builtin_prefetch(entries + ((pick & kSettled) != 0 ? 0 : pick));
-      }
-      for (size_t k = 0; k < n; ++k) {
-        const uint32_t pick = passed[k];
-        if ((pick & kSettled) != 0) {  // a candidate as it stands
-          out->push_back(pick & ~kSettled);
-          continue;
-        }
-        const Entry& e = entries[pick];
-        if (Matches(e, req)) out->push_back(e.id);
+    const IndexBinding::Item* const end = row[1];
+    for (const IndexBinding::Item* it = row[0]; it < end; it += kGroup) {
+      if (n > kBatch - kGroup) [[unlikely]]
+        test_passed();
+      for (size_t j = 0; j < kGroup; ++j) {
+        passed[n] = it[j].pick;
+        n += static_cast<size_t>(it + j < end) &
+             static_cast<size_t>((it[j].need & missing) == 0);
       }
     }
   }
+  test_passed();
   Flush(&ranges, req, missing, out);
   Deduplicate(out);
 }
@@ -454,7 +465,9 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
     return x.first < y.first;
   });
   b->offsets_ = MakeHotArray<uint32_t>(positions * 3 + 1);
-  b->items_ = MakeHotArray<IndexBinding::Item>(hits.size());
+  // Padded: a decision reads a row a group at a time (see Candidates).
+  b->items_ =
+      MakeHotArray<IndexBinding::Item>(hits.size() + IndexBinding::kGroup - 1);
   b->num_items_ = hits.size();
   size_t h = 0;
   for (size_t row = 0; row < positions * 3; ++row) {
