@@ -5,13 +5,13 @@
 // and ids must stay readable after later swaps. Run under ThreadSanitizer
 // by the `concurrency_tsan` test (see tests/CMakeLists.txt).
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
 #include <vector>
 
 #include "arbiter/arbiter.h"
+#include "src/index/index_binding.h"
 
 namespace arbiter {
 namespace {
@@ -85,6 +85,43 @@ TEST_CASE("engine: every snapshot is bound to its own policies and store",
   REQUIRE(r.reasons.size() == 1);
   CHECK(r.reasons[0] == "h");
   check_bound();
+}
+
+// EngineOptions: binding off, or with limits that leave rows out, changes
+// no answer; it only decides whether (and how much) each snapshot binds.
+TEST_CASE("engine: options turn binding off or limit it", "[engine]") {
+  auto entities = Entities::FromJson(R"([
+    {"uid": {"type": "User", "id": "alice"}, "attrs": {},
+     "parents": [{"type": "Group", "id": "g"}]},
+    {"uid": {"type": "Group", "id": "g"}, "attrs": {}, "parents": []}
+  ])");
+  REQUIRE(entities.ok());
+  auto policies =
+      OnePolicy("g", R"(permit(principal in Group::"g", action, resource);)");
+  EngineOptions off;
+  off.bind = false;
+  EngineOptions tight;
+  tight.bind_options.max_row_items = 0;  // every non-empty row left out
+  Engine bound(policies, *entities);
+  Engine unbound(policies, *entities, off);
+  Engine limited(policies, *entities, tight);
+  REQUIRE(bound.snapshot()->bound != nullptr);
+  CHECK(bound.snapshot()->bound->binding().num_left_out() == 0);
+  CHECK(unbound.snapshot()->bound == nullptr);
+  REQUIRE(limited.snapshot()->bound != nullptr);
+  CHECK(limited.snapshot()->bound->binding().num_left_out() > 0);
+  for (Engine* e : {&bound, &unbound, &limited}) {
+    Response r;
+    e->Authorize(SomeRequest(), &r);
+    CHECK(r.decision == Decision::kAllow);
+    REQUIRE(r.reasons.size() == 1);
+    CHECK(r.reasons[0] == "g");
+  }
+  // The options hold for later swaps too.
+  unbound.SetEntities(*entities);
+  CHECK(unbound.snapshot()->bound == nullptr);
+  limited.SetPolicies(policies);
+  CHECK(limited.snapshot()->bound->binding().num_left_out() > 0);
 }
 
 TEST_CASE("engine: a response outlives the snapshot it came from", "[engine]") {

@@ -38,8 +38,9 @@ thread_local ThreadCache cache;
 }  // namespace
 
 Engine::Engine(std::shared_ptr<const PolicySet> policies,
-               std::shared_ptr<const Entities> entities)
-    : id_(next_engine_id.fetch_add(1)), revision_(0) {
+               std::shared_ptr<const Entities> entities,
+               const EngineOptions& options)
+    : id_(next_engine_id.fetch_add(1)), options_(options), revision_(0) {
   Swap(std::move(policies), std::move(entities));
 }
 
@@ -53,9 +54,13 @@ void Engine::Swap(std::shared_ptr<const PolicySet> policies,
   s->entities = entities ? std::move(entities) : Entities::Empty();
   s->actions = std::move(actions);
   // Fails only on a null policy set, which Authorize would dereference
-  // anyway; such a snapshot has no binding.
-  if (auto bound = BoundPolicySet::Bind(s->policies, s->entities); bound.ok()) {
-    s->bound = *std::move(bound);
+  // anyway; such a snapshot has no binding (nor has any, unbound).
+  if (options_.bind) {
+    if (auto bound = BoundPolicySet::Bind(s->policies, s->entities,
+                                          options_.bind_options);
+        bound.ok()) {
+      s->bound = *std::move(bound);
+    }
   }
   s->revision = next_revision.fetch_add(1);
   std::lock_guard<std::mutex> lock(mu_);
