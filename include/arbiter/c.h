@@ -352,6 +352,15 @@ ARBITER_C_EXPORT const char* arbiter_response_error_message(
  * handles may be destroyed afterwards). NULL when either is NULL. */
 ARBITER_C_EXPORT arbiter_engine_t* arbiter_engine_create(
     const arbiter_policy_set_t* policies, const arbiter_entities_t* entities);
+/* As arbiter_engine_create, with `flags` (0 for the defaults):
+ * ARBITER_ENGINE_UNBOUND does not bind each installed snapshot's policies
+ * to its entities (EngineOptions::bind in arbiter/engine.h): the same
+ * answers, somewhat slower decisions, cheaper swaps. NULL also for a flag
+ * this library does not know. */
+#define ARBITER_ENGINE_UNBOUND 1u
+ARBITER_C_EXPORT arbiter_engine_t* arbiter_engine_create_with_flags(
+    const arbiter_policy_set_t* policies, const arbiter_entities_t* entities,
+    unsigned flags);
 ARBITER_C_EXPORT void arbiter_engine_destroy(arbiter_engine_t* engine);
 /* Installs a new policy set or entity store atomically: decisions already
  * running finish on what they started with. Returns 0, or ARBITER_ERROR

@@ -384,10 +384,20 @@ const char* arbiter_response_error_message(const arbiter_response_t* response,
 
 arbiter_engine_t* arbiter_engine_create(const arbiter_policy_set_t* policies,
                                         const arbiter_entities_t* entities) {
+  return arbiter_engine_create_with_flags(policies, entities, 0);
+}
+
+arbiter_engine_t* arbiter_engine_create_with_flags(
+    const arbiter_policy_set_t* policies, const arbiter_entities_t* entities,
+    unsigned flags) {
   if (policies == nullptr || entities == nullptr) return nullptr;
+  // A flag from a newer header asks for something this library cannot do.
+  if ((flags & ~ARBITER_ENGINE_UNBOUND) != 0) return nullptr;
+  arbiter::EngineOptions options;
+  options.bind = (flags & ARBITER_ENGINE_UNBOUND) == 0;
   try {
     return new arbiter_engine_t{std::make_shared<arbiter::Engine>(
-        policies->set, entities->entities)};
+        policies->set, entities->entities, options)};
   } catch (...) {
     return nullptr;
   }

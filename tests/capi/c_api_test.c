@@ -458,6 +458,35 @@ static void TestEngine(void) {
   arbiter_engine_destroy(engine);
   /* The response outlives the engine, and still names its policy. */
   CHECK(strcmp(arbiter_response_reason(response, 0, NULL), "policy0") == 0);
+
+  /* Unbound, the same answers; an unknown flag is refused. */
+  const char group_policy[] =
+      "permit (principal in G::\"g\", action, resource);";
+  const char group_json[] =
+      "[{\"uid\": {\"type\": \"U\", \"id\": \"u\"}, \"attrs\": {},"
+      " \"parents\": [{\"type\": \"G\", \"id\": \"g\"}]}]";
+  arbiter_policy_set_t* group =
+      arbiter_policy_set_parse(group_policy, strlen(group_policy), NULL, &err);
+  arbiter_entities_t* members =
+      arbiter_entities_parse_json(group_json, strlen(group_json), NULL, &err);
+  CHECK(err == NULL && group != NULL && members != NULL);
+  CHECK(arbiter_engine_create_with_flags(group, members, 2u) == NULL);
+  CHECK(arbiter_engine_create_with_flags(NULL, members, 0) == NULL);
+  arbiter_engine_t* unbound =
+      arbiter_engine_create_with_flags(group, members, ARBITER_ENGINE_UNBOUND);
+  arbiter_engine_t* bound = arbiter_engine_create_with_flags(group, members, 0);
+  CHECK(unbound != NULL && bound != NULL);
+  CHECK(arbiter_engine_authorize(unbound, r, response) == ARBITER_ALLOW);
+  CHECK(arbiter_engine_authorize(bound, r, response) == ARBITER_ALLOW);
+  /* Without the membership, a swapped-in store denies, unbound too. */
+  arbiter_entities_t* nobody = arbiter_entities_parse_json("[]", 2, NULL, &err);
+  CHECK(arbiter_engine_set_entities(unbound, nobody) == 0);
+  arbiter_entities_destroy(nobody);
+  CHECK(arbiter_engine_authorize(unbound, r, response) == ARBITER_DENY);
+  arbiter_engine_destroy(unbound);
+  arbiter_engine_destroy(bound);
+  arbiter_entities_destroy(members);
+  arbiter_policy_set_destroy(group);
   arbiter_response_destroy(response);
   arbiter_request_destroy(r);
 
