@@ -77,7 +77,7 @@ struct EngineOptions {
   // (BoundPolicySet). Bound decisions read each request entity's
   // precomputed rows instead of probing the index: 12 to 22% faster on
   // the agent workloads. The cost is paid on every swap, before the lock:
-  // about 10 ms and 1 to 2 MB for agents-10000's 26,000 entities. A
+  // about 10 ms and a few MB for agents-10000's 26,000 entities. A
   // runtime that swaps large entity snapshots many times a second, or is
   // short of memory, may turn it off; answers are the same either way.
   // Default true.

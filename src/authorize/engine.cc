@@ -53,8 +53,9 @@ void Engine::Swap(std::shared_ptr<const PolicySet> policies,
   s->policies = std::move(policies);
   s->entities = entities ? std::move(entities) : Entities::Empty();
   s->actions = std::move(actions);
-  // Fails only on a null policy set, which Authorize would dereference
-  // anyway; such a snapshot has no binding (nor has any, unbound).
+  // Binding fails only on a null policy set, which Authorize would
+  // dereference anyway: such a snapshot has no binding, as none has when
+  // EngineOptions::bind is off.
   if (options_.bind) {
     if (auto bound = BoundPolicySet::Bind(s->policies, s->entities,
                                           options_.bind_options);
