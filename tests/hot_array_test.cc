@@ -51,6 +51,10 @@ TEST_CASE("hot array: elements are value-initialized", "[hot_array]") {
     CHECK(wrong == 0);
     if (n > 0) a[n - 1].word = 42;  // writable to the end
   }
+  // A count whose size in bytes wraps around is refused, not allocated
+  // short (16 * (2^60 + 1) is 16 modulo 2^64).
+  CHECK_THROWS_AS(MakeHotArray<Item>((SIZE_MAX / sizeof(Item)) + 2),
+                  std::bad_alloc);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #define ARBITER_COMMON_HOT_ARRAY_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -45,6 +46,8 @@ using HotArray = std::unique_ptr<T[], FreeHotArrayOf<T>>;
 template <typename T>
 HotArray<T> MakeHotArray(size_t n) {
   static_assert(std::is_trivially_destructible_v<T>);
+  // A count whose bytes overflow would allocate too little.
+  if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
   T* p = static_cast<T*>(AllocateHotArray(n * sizeof(T)));
   for (size_t i = 0; i < n; ++i) new (p + i) T();
   return HotArray<T>(p);

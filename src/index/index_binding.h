@@ -26,9 +26,10 @@
 // every store that hands out that block (a WithEntities store hands out
 // its base's blocks, found in its base's table).
 //
-// Lifetime: the binding reads the store's lookup table on every Find, and
-// is only meaningful while the index and the store live; BoundPolicySet
-// owns all three.
+// Lifetime: a decision uses the store through the binding (its lookup
+// table's address in Find, its hash in Prefetch), and the rows are only
+// meaningful while the index and the store live; BoundPolicySet owns all
+// three.
 //
 // Thread-safety: immutable after construction.
 
