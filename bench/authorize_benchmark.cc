@@ -196,6 +196,28 @@ void BM_BindEntities(benchmark::State& state) {
 }
 BENCHMARK(BM_BindEntities)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
+// The same without ruling policies out of rows (BindOptions::rule_out):
+// what that costs at bind time.
+void BM_BindEntitiesNoRuleOut(benchmark::State& state) {
+  const arbiter::workload::Workload* w =
+      GetWorkload(static_cast<int>(state.range(0)));
+  if (w == nullptr) {
+    state.SkipWithError("workload not found (set ARBITER_WORKLOADS_DIR)");
+    return;
+  }
+  arbiter::BindOptions options;
+  options.rule_out = false;
+  for (auto _ : state) {
+    auto bound =
+        arbiter::BoundPolicySet::Bind(w->policies, w->entities, options);
+    benchmark::DoNotOptimize(bound);
+  }
+}
+BENCHMARK(BM_BindEntitiesNoRuleOut)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Unit(benchmark::kMillisecond);
+
 BENCHMARK(BM_LoadEntities)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

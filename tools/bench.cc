@@ -58,11 +58,14 @@ int RunBench(int argc, char** argv) {
   if (!scan && !unbound) {
     const auto bind_start = std::chrono::steady_clock::now();
     bound = BoundPolicySet::Bind(w->policies, w->entities).value();
-    std::printf("bind: %.2f ms, %zu row items, %zu rows left out\n",
-                std::chrono::duration<double, std::milli>(
-                    std::chrono::steady_clock::now() - bind_start)
-                    .count(),
-                bound->binding().num_items(), bound->binding().num_left_out());
+    std::printf(
+        "bind: %.2f ms, %zu row items, %zu rows left out, %zu items ruled "
+        "out\n",
+        std::chrono::duration<double, std::milli>(
+            std::chrono::steady_clock::now() - bind_start)
+            .count(),
+        bound->binding().num_items(), bound->binding().num_left_out(),
+        bound->binding().num_dropped());
   }
   std::printf("mode: %s\n", scan      ? "scan"
                             : unbound ? "index, unbound"

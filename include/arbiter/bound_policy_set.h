@@ -64,6 +64,14 @@ struct BindOptions {
   // A row that would take the binding past this many items (16 bytes
   // each) is left out. Default 4,194,304 (64 MiB).
   size_t max_items = size_t{1} << 22;
+  // Whether a row leaves out the policies its entity alone rules out: a
+  // policy whose conditions open with a test of that entity (`principal.
+  // trust_level >= 3 && ...`) that is false for it, without error, is
+  // never satisfied on a request with that entity, and never raises an
+  // error there, so the decision need not run it (same answers; see
+  // src/eval/rule_out.h). Costs bind time: an evaluation per row item
+  // whose policy opens with such a test. Default true.
+  bool rule_out = true;
 };
 
 class BoundPolicySet {

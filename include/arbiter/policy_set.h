@@ -118,6 +118,11 @@ class PolicySet {
     const char* id_data;
     uint32_t id_size;
     bool forbid;
+    // Bit v (internal::Var: 0 principal, 1 action, 2 resource) set when
+    // that variable's entity alone may rule the policy out (see
+    // src/eval/rule_out.h): worked out once here, while the conditions
+    // are still in the cache, for every binding of the set to read.
+    uint8_t rule_out_vars;
     std::string_view id() const { return {id_data, id_size}; }
   };
   const Head& head(size_t i) const { return heads_[i]; }

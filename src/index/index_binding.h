@@ -102,6 +102,8 @@ class IndexBinding {
   // tests and sizing).
   size_t num_items() const { return num_items_; }
   size_t num_left_out() const { return num_left_out_; }
+  // Items Bind's filter left out of their rows (PolicyIndex::ItemFilter).
+  size_t num_dropped() const { return num_dropped_; }
 
  private:
   friend class PolicyIndex;
@@ -133,6 +135,7 @@ class IndexBinding {
   HotArray<Item> items_;
   size_t num_items_ = 0;
   size_t num_left_out_ = 0;
+  size_t num_dropped_ = 0;
 };
 
 }  // namespace arbiter::internal

@@ -398,7 +398,8 @@ void PolicyIndex::Candidates(const RequestView& request,
 }
 
 std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
-    const Entities& entities, size_t max_row_items, size_t max_items) const {
+    const Entities& entities, size_t max_row_items, size_t max_items,
+    ItemFilter* filter) const {
   std::unique_ptr<IndexBinding> b(new IndexBinding());
   b->index_ = this;
   b->store_ = &entities;
@@ -433,6 +434,10 @@ std::unique_ptr<const IndexBinding> PolicyIndex::Bind(
           // outright.
           const Entry& e = entries_[k];
           if (!SlotMatches(e, slot, r)) continue;
+          if (filter != nullptr && filter->Drop(e.id, slot, uid)) {
+            ++b->num_dropped_;
+            continue;
+          }
           bool others_tested = false;
           for (int o = 0; o < 3; ++o) {
             if (o == slot) continue;

@@ -70,9 +70,21 @@ class PolicyIndex {
   // `max_row_items` items is left out, and so is every row once the
   // binding holds `max_items` (IndexBinding::Item, 16 bytes each). A left
   // out entity is probed, as without a binding.
+  //
+  // `filter`, when given, may leave items out of a row: an item for which
+  // it returns true (policy position, slot, the row's entity) is dropped,
+  // which must not change any response (the policy is never satisfied
+  // and never raises an error when that entity is the request's in that
+  // slot: see src/eval/rule_out.h).
+  class ItemFilter {
+   public:
+    virtual ~ItemFilter() = default;
+    virtual bool Drop(uint32_t policy, int slot, const EntityUid& uid) = 0;
+  };
   std::unique_ptr<const IndexBinding> Bind(const Entities& entities,
                                            size_t max_row_items,
-                                           size_t max_items) const;
+                                           size_t max_items,
+                                           ItemFilter* filter = nullptr) const;
 
   size_t catch_all_size() const { return catch_all_.size(); }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "src/ast/policy.h"
 #include "src/eval/program.h"
+#include "src/eval/rule_out.h"
 #include "src/index/policy_index.h"
 #include "src/parse/parser.h"
 
@@ -232,9 +233,16 @@ absl::StatusOr<std::shared_ptr<const PolicySet>> PolicySetBuilder::Build() {
   set->heads_.reserve(set->policies_.size());
   for (const auto& p : set->policies_) {
     // Id lengths were checked against 32 bits above.
-    set->heads_.push_back(PolicySet::Head{
-        p->id.data(), static_cast<uint32_t>(p->id.size()),
-        p->effect == internal::Effect::kForbid});
+    uint8_t rule_out_vars = 0;
+    for (internal::Var v : {internal::Var::kPrincipal, internal::Var::kAction,
+                            internal::Var::kResource}) {
+      if (internal::MayRuleOut(*p, v)) {
+        rule_out_vars |= static_cast<uint8_t>(1u << static_cast<int>(v));
+      }
+    }
+    set->heads_.push_back(
+        PolicySet::Head{p->id.data(), static_cast<uint32_t>(p->id.size()),
+                        p->effect == internal::Effect::kForbid, rule_out_vars});
   }
   set->index_ = std::make_unique<const internal::PolicyIndex>(set->policies_);
   set->program_ = std::make_unique<const internal::Program>(set->policies_);
