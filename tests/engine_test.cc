@@ -105,6 +105,26 @@ TEST_CASE("engine: options turn binding off or limit it", "[engine]") {
   Engine bound(policies, *entities);
   Engine unbound(policies, *entities, off);
   Engine limited(policies, *entities, tight);
+  // Ruling out (on by default) reaches Engine's bindings through
+  // bind_options: neither `alice` nor the group itself (`g in g`) has
+  // `suspended`, so both their rows leave out the second policy unless
+  // rule_out is off.
+  auto two = PolicySet::Parse(R"(
+    permit(principal in Group::"g", action, resource);
+    forbid(principal in Group::"g", action, resource) when { principal has suspended };
+  )");
+  REQUIRE(two.ok());
+  EngineOptions no_rule_out;
+  no_rule_out.bind_options.rule_out = false;
+  Engine ruling(*two, *entities);
+  Engine not_ruling(*two, *entities, no_rule_out);
+  CHECK(ruling.snapshot()->bound->binding().num_dropped() == 2);
+  CHECK(not_ruling.snapshot()->bound->binding().num_dropped() == 0);
+  for (Engine* e : {&ruling, &not_ruling}) {
+    Response r;
+    e->Authorize(SomeRequest(), &r);
+    CHECK(r.decision == Decision::kAllow);
+  }
   REQUIRE(bound.snapshot()->bound != nullptr);
   CHECK(bound.snapshot()->bound->binding().num_left_out() == 0);
   CHECK(unbound.snapshot()->bound == nullptr);
