@@ -52,10 +52,11 @@ bool Settled(const Expr& e, Var var) {
   return true;
 }
 
-// Whether some evaluation of `e` could be settled by `var` alone: `e`
-// itself is settled, or the operand a boolean operator evaluates first is.
+// Whether some evaluation of `e` could be settled by `var` alone: the
+// operand a boolean operator evaluates first could be, or `e` itself is.
+// Only the left spine and one subtree off it are walked: linear in the
+// tree's size.
 bool MayDecide(const Expr& e, Var var) {
-  if (Settled(e, var)) return true;
   switch (e.kind) {
     case ExprKind::kAnd:
     case ExprKind::kOr:
@@ -63,19 +64,18 @@ bool MayDecide(const Expr& e, Var var) {
     case ExprKind::kIf:
       return MayDecide(*e.children[0], var);
     default:
-      return false;
+      return Settled(e, var);
   }
 }
 
 // `e` as a condition: true or false when `var` alone settles it without
 // error, else unknown. Follows Cedar's order of evaluation: an operand is
-// looked at only when everything evaluated before it is settled.
+// looked at only when everything evaluated before it is settled. The
+// boolean operators are taken apart here, the rest evaluated whole by the
+// real evaluator, which for an operator whose operands are all settled
+// gives the same answer as taking it apart (the same short circuits, the
+// same errors), so no subtree is tested for being settled twice.
 Truth TruthOf(const Expr& e, Var var, Evaluator& eval) {
-  if (Settled(e, var)) {
-    absl::StatusOr<Value> v = eval.Eval(e);
-    if (!v.ok() || !v->is(ValueKind::kBool)) return Truth::kUnknown;
-    return v->as_bool() ? Truth::kTrue : Truth::kFalse;
-  }
   switch (e.kind) {
     case ExprKind::kAnd: {
       const Truth l = TruthOf(*e.children[0], var, eval);
@@ -97,8 +97,12 @@ Truth TruthOf(const Expr& e, Var var, Evaluator& eval) {
       return TruthOf(*e.children[c == Truth::kTrue ? 1 : 2], var, eval);
     }
     default:
-      return Truth::kUnknown;
+      break;
   }
+  if (!Settled(e, var)) return Truth::kUnknown;
+  absl::StatusOr<Value> v = eval.Eval(e);
+  if (!v.ok() || !v->is(ValueKind::kBool)) return Truth::kUnknown;
+  return v->as_bool() ? Truth::kTrue : Truth::kFalse;
 }
 
 }  // namespace
