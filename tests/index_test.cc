@@ -15,27 +15,14 @@
 #include "src/authorize/authorize_view.h"
 #include "src/eval/evaluator.h"
 #include "src/index/policy_index.h"
+#include "tests/response_test_util.h"
 #include "tools/workload.h"
 
 namespace arbiter {
 namespace {
 
-// A shared_ptr that does not own `x`: BoundPolicySet::Bind takes shared
-// ownership, and these tests' objects outlive every binding they make.
-template <typename T>
-std::shared_ptr<const T> Unowned(const T& x) {
-  return std::shared_ptr<const T>(std::shared_ptr<const T>(), &x);
-}
-
-void RequireSameResponse(const Response& a, const Response& b) {
-  REQUIRE(a.decision == b.decision);
-  REQUIRE(a.reasons == b.reasons);
-  REQUIRE(a.errors.size() == b.errors.size());
-  for (size_t i = 0; i < a.errors.size(); ++i) {
-    REQUIRE(a.errors[i].policy_id == b.errors[i].policy_id);
-    REQUIRE(a.errors[i].message == b.errors[i].message);
-  }
-}
+using testing::RequireSameResponse;
+using testing::Unowned;
 
 // The index, bound and not, answers as the full scan.
 void RequireSame(const PolicySet& set, const Entities& entities,

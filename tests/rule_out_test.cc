@@ -16,26 +16,15 @@
 #include "src/authorize/authorize_view.h"
 #include "src/eval/evaluator.h"
 #include "src/index/index_binding.h"
+#include "tests/response_test_util.h"
 
 namespace arbiter {
 namespace {
 
+using testing::RequireSameResponse;
+using testing::Unowned;
+
 using internal::Var;
-
-template <typename T>
-std::shared_ptr<const T> Unowned(const T& x) {
-  return std::shared_ptr<const T>(std::shared_ptr<const T>(), &x);
-}
-
-void RequireSameResponse(const Response& a, const Response& b) {
-  REQUIRE(a.decision == b.decision);
-  REQUIRE(a.reasons == b.reasons);
-  REQUIRE(a.errors.size() == b.errors.size());
-  for (size_t i = 0; i < a.errors.size(); ++i) {
-    REQUIRE(a.errors[i].policy_id == b.errors[i].policy_id);
-    REQUIRE(a.errors[i].message == b.errors[i].message);
-  }
-}
 
 constexpr const char* kPolicies = R"(
   permit(principal, action, resource) when { principal.trust >= 3 && context.ok };
