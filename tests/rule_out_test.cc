@@ -160,6 +160,26 @@ TEST_CASE("rule out: a binding leaves ruled-out policies out, same answers",
   CHECK(ruling->get()->binding().num_dropped() == 7);
   CHECK(ruling->get()->binding().num_items() + 7 ==
         plain->get()->binding().num_items());
+  // The evaluation budget: with none, nothing is ruled out; with a few,
+  // at most that many items, more with more.
+  BindOptions none;
+  none.max_rule_out_evaluations = 0;
+  auto unevaluated =
+      BoundPolicySet::Bind(Unowned(**set), Unowned(**entities), none);
+  REQUIRE(unevaluated.ok());
+  CHECK(unevaluated->get()->binding().num_dropped() == 0);
+  size_t dropped_with_budget[6];
+  for (size_t budget = 0; budget < 6; ++budget) {
+    BindOptions some;
+    some.max_rule_out_evaluations = budget;
+    auto b = BoundPolicySet::Bind(Unowned(**set), Unowned(**entities), some);
+    REQUIRE(b.ok());
+    dropped_with_budget[budget] = b->get()->binding().num_dropped();
+    CHECK(dropped_with_budget[budget] <= budget);
+    if (budget > 0) {
+      CHECK(dropped_with_budget[budget] >= dropped_with_budget[budget - 1]);
+    }
+  }
 
   AuthorizeOptions scan;
   scan.full_scan = true;

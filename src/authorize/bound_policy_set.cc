@@ -28,14 +28,19 @@ namespace {
 // node (11 ms at 10,000 policies).
 class RuleOutFilter final : public internal::PolicyIndex::ItemFilter {
  public:
-  RuleOutFilter(const PolicySet& policies, const Entities& entities)
-      : policies_(policies), entities_(entities) {}
+  RuleOutFilter(const PolicySet& policies, const Entities& entities,
+                size_t max_evaluations)
+      : policies_(policies),
+        entities_(entities),
+        evaluations_left_(max_evaluations) {}
 
   bool Drop(uint32_t policy, int slot, const EntityUid& uid) override {
     if (policy >= policies_.size() ||
-        ((policies_.head(policy).rule_out_vars >> slot) & 1) == 0) {
+        ((policies_.head(policy).rule_out_vars >> slot) & 1) == 0 ||
+        evaluations_left_ == 0) {
       return false;
     }
+    --evaluations_left_;
     if (!eval_.has_value() || request_.principal != uid) {
       // The entity as every variable: only the slot's is ever read.
       eval_.reset();
@@ -54,6 +59,7 @@ class RuleOutFilter final : public internal::PolicyIndex::ItemFilter {
 
   const PolicySet& policies_;
   const Entities& entities_;
+  size_t evaluations_left_;  // BindOptions::max_rule_out_evaluations
   Request request_;
   std::optional<internal::Evaluator> eval_;
 };
@@ -73,7 +79,9 @@ absl::StatusOr<std::shared_ptr<const BoundPolicySet>> BoundPolicySet::Bind(
   }
   std::shared_ptr<BoundPolicySet> bound(new BoundPolicySet());
   std::optional<RuleOutFilter> filter;
-  if (options.rule_out) filter.emplace(*policies, *entities);
+  if (options.rule_out) {
+    filter.emplace(*policies, *entities, options.max_rule_out_evaluations);
+  }
   bound->binding_ = policies->index().Bind(
       *entities, options.max_row_items, options.max_items,
       filter.has_value() ? &*filter : nullptr);
