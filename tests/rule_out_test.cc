@@ -289,26 +289,56 @@ TEST_CASE("rule out: random conditions, bound answers equal the scan's",
       "context.n > 1",
       "true",
       "false"};
+  // Built by appending, in order (the operands of `+` are evaluated in no
+  // set order, and GCC 12 warns falsely on `"(" + std::string`).
   std::function<std::string(int)> expr = [&](int depth) -> std::string {
     const size_t k = depth == 0 ? 0 : pick(6);
+    std::string out;
+    auto sub = [&] { out += expr(depth - 1); };
     switch (k) {
       case 1:
-        return "(" + expr(depth - 1) + " && " + expr(depth - 1) + ")";
+        out += "(";
+        sub();
+        out += " && ";
+        sub();
+        out += ")";
+        break;
       case 2:
-        return "(" + expr(depth - 1) + " || " + expr(depth - 1) + ")";
+        out += "(";
+        sub();
+        out += " || ";
+        sub();
+        out += ")";
+        break;
       case 3:
-        return "!(" + expr(depth - 1) + ")";
+        out += "!(";
+        sub();
+        out += ")";
+        break;
       case 4:
-        return "(if " + expr(depth - 1) + " then " + expr(depth - 1) +
-               " else " + expr(depth - 1) + ")";
+        out += "(if ";
+        sub();
+        out += " then ";
+        sub();
+        out += " else ";
+        sub();
+        out += ")";
+        break;
       default:
-        return atoms[pick(atoms.size())];
+        out += atoms[pick(atoms.size())];
     }
+    return out;
   };
   const char* principals[] = {"principal", "principal is User",
                               "principal in Group::\"g0\"",
                               "principal in Group::\"g1\""};
   const char* resources[] = {"resource", "resource is Doc"};
+  // A letter and a number, as an entity id.
+  auto id = [](char letter, size_t n) {
+    std::string s(1, letter);
+    s += std::to_string(n);
+    return s;
+  };
   size_t dropped = 0;
   int decided = 0;
   for (int round = 0; round < 30; ++round) {
@@ -343,24 +373,32 @@ TEST_CASE("rule out: random conditions, bound answers equal the scan's",
       const size_t sus = pick(3);
       if (sus == 1) attrs += R"("suspended": true, )";
       if (sus == 2) attrs += R"("suspended": 7, )";
-      attrs += R"("boss": {"__entity": {"type": "User", "id": "u)" +
-               std::to_string(pick(6)) + "\"}}";
+      attrs += R"("boss": {"__entity": {"type": "User", "id": ")";
+      attrs += id('u', pick(6));
+      attrs += "\"}}";
       std::string parents;
       if (pick(2) == 0) parents += R"({"type": "Group", "id": "g0"})";
       if (pick(2) == 0) {
-        parents += std::string(parents.empty() ? "" : ", ") +
-                   R"({"type": "Group", "id": "g1"})";
+        if (!parents.empty()) parents += ", ";
+        parents += R"({"type": "Group", "id": "g1"})";
       }
-      json += R"(, {"uid": {"type": "User", "id": "u)" + std::to_string(u) +
-              R"("}, "parents": [)" + parents + R"(], "attrs": {)" + attrs +
-              "}}";
+      json += R"(, {"uid": {"type": "User", "id": ")";
+      json += id('u', u);
+      json += R"("}, "parents": [)";
+      json += parents;
+      json += R"(], "attrs": {)";
+      json += attrs;
+      json += "}}";
     }
     const char* classes[] = {"", R"("classification": "public")",
                              R"("classification": "secret")",
                              R"("classification": 3)"};
     for (int d = 0; d < 3; ++d) {
-      json += R"(, {"uid": {"type": "Doc", "id": "d)" + std::to_string(d) +
-              R"("}, "parents": [], "attrs": {)" + classes[pick(4)] + "}}";
+      json += R"(, {"uid": {"type": "Doc", "id": ")";
+      json += id('d', d);
+      json += R"("}, "parents": [], "attrs": {)";
+      json += classes[pick(4)];
+      json += "}}";
     }
     json += "]";
     INFO(json);
@@ -381,9 +419,9 @@ TEST_CASE("rule out: random conditions, bound answers equal the scan's",
       for (int d = 0; d < 4; ++d) {
         for (int c = 0; c < 3; ++c) {
           Request r;
-          r.principal = EntityUid::Of("User", "u" + std::to_string(p));
+          r.principal = EntityUid::Of("User", id('u', p));
           r.action = EntityUid::Of("Action", "go");
-          r.resource = EntityUid::Of("Doc", "d" + std::to_string(d));
+          r.resource = EntityUid::Of("Doc", id('d', d));
           if (c < 2) {
             r.context =
                 Value::Record({{Symbol::Intern("ok"), Value::Bool(c == 1)},
