@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 #include <functional>
+#include <initializer_list>
 #include <random>
 #include <string>
 #include <vector>
@@ -294,39 +295,20 @@ TEST_CASE("rule out: random conditions, bound answers equal the scan's",
   std::function<std::string(int)> expr = [&](int depth) -> std::string {
     const size_t k = depth == 0 ? 0 : pick(6);
     std::string out;
-    auto sub = [&] { out += expr(depth - 1); };
-    switch (k) {
-      case 1:
-        out += "(";
-        sub();
-        out += " && ";
-        sub();
-        out += ")";
-        break;
-      case 2:
-        out += "(";
-        sub();
-        out += " || ";
-        sub();
-        out += ")";
-        break;
-      case 3:
-        out += "!(";
-        sub();
-        out += ")";
-        break;
-      case 4:
-        out += "(if ";
-        sub();
-        out += " then ";
-        sub();
-        out += " else ";
-        sub();
-        out += ")";
-        break;
-      default:
-        out += atoms[pick(atoms.size())];
-    }
+    // parts[0], a subexpression, parts[1], ..., a subexpression, the last.
+    auto join = [&](std::initializer_list<const char*> parts) {
+      const char* const* p = parts.begin();
+      out += *p;
+      for (++p; p != parts.end(); ++p) {
+        out += expr(depth - 1);
+        out += *p;
+      }
+    };
+    if (k == 1) join({"(", " && ", ")"});
+    if (k == 2) join({"(", " || ", ")"});
+    if (k == 3) join({"!(", ")"});
+    if (k == 4) join({"(if ", " then ", " else ", ")"});
+    if (k == 0 || k > 4) out += atoms[pick(atoms.size())];
     return out;
   };
   const char* principals[] = {"principal", "principal is User",
