@@ -87,14 +87,19 @@ TEST_CASE("engine: every snapshot is bound to its own policies and store",
   check_bound();
 }
 
-// EngineOptions: binding off, or with limits that leave rows out, changes
-// no answer; it only decides whether (and how much) each snapshot binds.
-TEST_CASE("engine: options turn binding off or limit it", "[engine]") {
-  auto entities = Entities::FromJson(R"([
+// `alice` (no attributes) in Group::"g".
+absl::StatusOr<std::shared_ptr<const Entities>> AliceInGroup() {
+  return Entities::FromJson(R"([
     {"uid": {"type": "User", "id": "alice"}, "attrs": {},
      "parents": [{"type": "Group", "id": "g"}]},
     {"uid": {"type": "Group", "id": "g"}, "attrs": {}, "parents": []}
   ])");
+}
+
+// EngineOptions: binding off, or with limits that leave rows out, changes
+// no answer; it only decides whether (and how much) each snapshot binds.
+TEST_CASE("engine: options turn binding off or limit it", "[engine]") {
+  auto entities = AliceInGroup();
   REQUIRE(entities.ok());
   auto policies =
       OnePolicy("g", R"(permit(principal in Group::"g", action, resource);)");
@@ -105,26 +110,6 @@ TEST_CASE("engine: options turn binding off or limit it", "[engine]") {
   Engine bound(policies, *entities);
   Engine unbound(policies, *entities, off);
   Engine limited(policies, *entities, tight);
-  // Ruling out (on by default) reaches Engine's bindings through
-  // bind_options: neither `alice` nor the group itself (`g in g`) has
-  // `suspended`, so both their rows leave out the second policy unless
-  // rule_out is off.
-  auto two = PolicySet::Parse(R"(
-    permit(principal in Group::"g", action, resource);
-    forbid(principal in Group::"g", action, resource) when { principal has suspended };
-  )");
-  REQUIRE(two.ok());
-  EngineOptions no_rule_out;
-  no_rule_out.bind_options.rule_out = false;
-  Engine ruling(*two, *entities);
-  Engine not_ruling(*two, *entities, no_rule_out);
-  CHECK(ruling.snapshot()->bound->binding().num_dropped() == 2);
-  CHECK(not_ruling.snapshot()->bound->binding().num_dropped() == 0);
-  for (Engine* e : {&ruling, &not_ruling}) {
-    Response r;
-    e->Authorize(SomeRequest(), &r);
-    CHECK(r.decision == Decision::kAllow);
-  }
   REQUIRE(bound.snapshot()->bound != nullptr);
   CHECK(bound.snapshot()->bound->binding().num_left_out() == 0);
   CHECK(unbound.snapshot()->bound == nullptr);
@@ -142,6 +127,31 @@ TEST_CASE("engine: options turn binding off or limit it", "[engine]") {
   CHECK(unbound.snapshot()->bound == nullptr);
   limited.SetPolicies(policies);
   CHECK(limited.snapshot()->bound->binding().num_left_out() > 0);
+}
+
+// Ruling out (on by default) reaches Engine's bindings through
+// EngineOptions::bind_options.
+TEST_CASE("engine: options turn ruling out off", "[engine]") {
+  auto entities = AliceInGroup();
+  REQUIRE(entities.ok());
+  // Neither `alice` nor the group itself (`g in g`) has `suspended`, so
+  // both their rows leave out the second policy unless rule_out is off.
+  auto two = PolicySet::Parse(R"(
+    permit(principal in Group::"g", action, resource);
+    forbid(principal in Group::"g", action, resource) when { principal has suspended };
+  )");
+  REQUIRE(two.ok());
+  EngineOptions no_rule_out;
+  no_rule_out.bind_options.rule_out = false;
+  Engine ruling(*two, *entities);
+  Engine not_ruling(*two, *entities, no_rule_out);
+  CHECK(ruling.snapshot()->bound->binding().num_dropped() == 2);
+  CHECK(not_ruling.snapshot()->bound->binding().num_dropped() == 0);
+  for (Engine* e : {&ruling, &not_ruling}) {
+    Response r;
+    e->Authorize(SomeRequest(), &r);
+    CHECK(r.decision == Decision::kAllow);
+  }
 }
 
 TEST_CASE("engine: a response outlives the snapshot it came from", "[engine]") {

@@ -47,15 +47,16 @@ class RuleOutFilter final : public internal::PolicyIndex::ItemFilter {
       request_.principal = request_.action = request_.resource = uid;
       eval_.emplace(entities_, request_);
     }
-    return internal::RuledOut(policies_.policy(policy), VarOf(slot), *eval_);
+    return internal::RuledOut(policies_.policy(policy),
+                              static_cast<internal::Var>(slot), *eval_);
   }
 
  private:
-  static internal::Var VarOf(int slot) {
-    return slot == 0   ? internal::Var::kPrincipal
-           : slot == 1 ? internal::Var::kAction
-                       : internal::Var::kResource;
-  }
+  // A scope slot's number is its variable's (and its bit in the heads'
+  // rule_out_vars).
+  static_assert(static_cast<int>(internal::Var::kPrincipal) == 0 &&
+                static_cast<int>(internal::Var::kAction) == 1 &&
+                static_cast<int>(internal::Var::kResource) == 2);
 
   const PolicySet& policies_;
   const Entities& entities_;
