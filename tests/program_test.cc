@@ -304,6 +304,81 @@ TEST_CASE("program: what stays on the tree walker still decides", "[program]") {
   CHECK((*set)->program().entry(1) != internal::Program::kNotCompiled);
 }
 
+TEST_CASE("program: policies with the same conditions share one code",
+          "[program]") {
+  // One policy per line; the scopes differ, which code never sees.
+  const std::vector<std::string> policies = {
+      // 0, 1: the same conditions, with a jump (`if`) and a pattern.
+      "permit(principal == User::\"alice\", action, resource) when {\n"
+      "  (if context.flag then principal.level else 0) >= 3 &&\n"
+      "  context.s like \"INC-*\" };",
+      "forbid(principal == User::\"bob\", action, resource) when {\n"
+      "  (if context.flag then principal.level else 0) >= 3 &&\n"
+      "  context.s like \"INC-*\" };",
+      // 2: another literal; 3: another pattern; 4: `||` for `&&`.
+      "permit(principal, action, resource) when {\n"
+      "  (if context.flag then principal.level else 0) >= 4 &&\n"
+      "  context.s like \"INC-*\" };",
+      "permit(principal, action, resource) when {\n"
+      "  (if context.flag then principal.level else 0) >= 3 &&\n"
+      "  context.s like \"INC-9*\" };",
+      "permit(principal, action, resource) when {\n"
+      "  (if context.flag then principal.level else 0) >= 3 ||\n"
+      "  context.s like \"INC-*\" };",
+      // 5: a literal of another kind, equal as text.
+      "permit(principal, action, resource) when { principal.level == 3 };",
+      "permit(principal, action, resource) when { principal.level == \"3\" };",
+      // 7: not compiled, after adding a pattern and a literal of its own,
+      // which must leave with it: 8 and 9 add new ones in their places,
+      // and 10, asking for "Q*" and "zzz" again, must not get those.
+      "permit(principal, action, resource) when {\n"
+      "  context.s like \"Q*\" && principal.name == \"zzz\" &&\n"
+      "  [principal.level].contains(3) };",
+      "permit(principal, action, resource) when { context.s like \"INC-4*\" };",
+      "permit(principal, action, resource) when { principal.name != \"alice\" "
+      "};",
+      "permit(principal, action, resource) when {\n"
+      "  context.s like \"Q*\" || principal.name == \"zzz\" };",
+      // 11: 4 again, placed after other code: its jumps are relative.
+      "permit(principal, action, resource) when {\n"
+      "  (if context.flag then principal.level else 0) >= 3 ||\n"
+      "  context.s like \"INC-*\" };",
+  };
+  std::string text;
+  for (const std::string& p : policies) text.append(p).append("\n");
+  auto set = PolicySet::Parse(text);
+  REQUIRE(set.ok());
+  const internal::Program& program = (*set)->program();
+  const auto entry = [&](size_t i) { return program.entry(i); };
+  CHECK(entry(7) == internal::Program::kNotCompiled);
+  CHECK(program.compiled_count() == policies.size() - 1);
+  CHECK(entry(0) == entry(1));
+  CHECK(entry(4) == entry(11));
+  const std::vector<size_t> distinct = {0, 2, 3, 4, 5, 6, 8, 9, 10};
+  for (size_t a : distinct) {
+    for (size_t b : distinct) {
+      INFO("policies " << a << " and " << b);
+      if (a != b) CHECK(entry(a) != entry(b));
+    }
+  }
+  // And each still decides as the tree walker does: alice (level 3, with
+  // context.s "INC-42" and context.flag true) satisfies 0, 4, 5, 8, 11 and
+  // no other. 10 would be satisfied if it read 8's pattern or 9's literal.
+  // (Also under the sanitizers: a stale index would read past the end.)
+  auto entities = Entities::FromJson(kEntities);
+  REQUIRE(entities.ok());
+  const Request r = MakeRequest();
+  const Response indexed = Authorize(**set, **entities, r);
+  AuthorizeOptions scan;
+  scan.full_scan = true;
+  const Response scanned = Authorize(**set, **entities, r, scan);
+  const std::vector<std::string_view> expected = {
+      "policy0", "policy4", "policy5", "policy8", "policy11"};
+  CHECK(indexed.reasons == expected);
+  CHECK(scanned.reasons == expected);
+  CHECK(indexed.errors.empty());
+}
+
 TEST_CASE("program: deep conditions stay within the machine's stack", "[program]") {
   // Right-nested sums need one stack slot per level; beyond the machine's
   // depth the policy is left to the tree walker, with the same answer.

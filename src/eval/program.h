@@ -1,7 +1,9 @@
 // Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The compiled form of policy conditions: a flat stack-machine program per
-// policy, all policies' code in one contiguous array.
+// policy, all policies' code in one contiguous array. Policies with the
+// same conditions share one copy of the code (see program_compile.cc), so
+// two entries may be equal.
 //
 // Why a second form next to the tree: the tree walk pays a call, a switch
 // and a scattered heap node per operator, which at thousands of policies
@@ -118,7 +120,7 @@ class Program {
   // the tree walker (its entry is kNotCompiled).
   explicit Program(const std::vector<std::shared_ptr<const Policy>>& policies);
 
-  // Where policy `i`'s code starts, or kNotCompiled.
+  // Where policy `i`'s code starts (perhaps shared), or kNotCompiled.
   uint32_t entry(size_t i) const { return entries_[i]; }
   const Instr* code() const { return code_.data(); }
   const Value& literal(uint32_t i) const { return literals_[i]; }
