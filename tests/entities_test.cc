@@ -4,13 +4,12 @@
 
 #include "arbiter/entities.h"
 
-#include <catch2/catch.hpp>
-
 #include <bit>
-
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -450,6 +449,9 @@ TEST_CASE("entities: decision-path blocks agree with the stored entities", "[ent
   probes.push_back(EntityUid::Of("HotUser", "absent"));
   size_t compared = 0;
   bool saw_many_attrs = false, saw_many_ancestors = false;
+  // Every count of names that fits the block's first line (FindAttr
+  // compares those at once, the rest masked off), and more.
+  std::set<uint32_t> attr_counts;
   for (const Entities* store : {base->get(), derived->get()}) {
     for (const EntityUid& uid : probes) {
       const StoredEntity* e = store->Find(uid);
@@ -462,6 +464,7 @@ TEST_CASE("entities: decision-path blocks agree with the stored entities", "[ent
       REQUIRE(h->num_attrs == e->attrs.size());
       REQUIRE(h->num_ancestors == e->ancestor_list.size());
       saw_many_attrs |= h->num_attrs > 16;
+      attr_counts.insert(h->num_attrs);
       saw_many_ancestors |= h->num_ancestors > 16;
       // The block answers with its own copies of the values, kept inside
       // it (one allocation a lookup reads, see EntityHot).
@@ -479,6 +482,12 @@ TEST_CASE("entities: decision-path blocks agree with the stored entities", "[ent
         CHECK(at + sizeof(Value) <= block + block_size);
       }
       CHECK(h->FindAttr(S("hot_attr_never_set")) == nullptr);
+      // Names that are also the halves of an ancestor's packed uid, which
+      // follow the names in the block: found only as names.
+      for (const EntityUid& a : e->ancestor_list) {
+        CHECK(h->FindAttr(a.type) == e->FindAttr(a.type));
+        CHECK(h->FindAttr(a.id) == e->FindAttr(a.id));
+      }
       for (const EntityUid& a : probes) {
         CHECK(h->HasAncestor(a) == e->HasAncestor(a));
       }
@@ -499,6 +508,10 @@ TEST_CASE("entities: decision-path blocks agree with the stored entities", "[ent
   CHECK(compared == 2 * all.size() + 1);
   CHECK(saw_many_attrs);
   CHECK(saw_many_ancestors);
+  for (uint32_t n = 0; n <= internal::EntityHot::kNamesInFirstLine + 1; ++n) {
+    INFO("blocks with " << n << " attributes");
+    CHECK(attr_counts.count(n) == 1);
+  }
 }
 
 TEST_CASE("entities: Build normalizes its input", "[entities]") {

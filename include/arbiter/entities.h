@@ -31,6 +31,10 @@
 #include "absl/status/statusor.h"
 #include "arbiter/value.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace arbiter {
 
 // Limits for reading JSON (entities, context, requests).
@@ -145,6 +149,9 @@ struct EntityHot {
     return s;
   }
 
+  // The names that fit in the block's first line, after this header.
+  static constexpr uint32_t kNamesInFirstLine = (64 - 32) / sizeof(uint32_t);
+
   const uint32_t* attr_keys() const {
     return reinterpret_cast<const uint32_t*>(this + 1);
   }
@@ -169,6 +176,25 @@ struct EntityHot {
   bool HasAncestor(const EntityUid& uid) const { return HasAncestor(uid.packed()); }
   const Value* FindAttr(Symbol name) const {
     const uint32_t* k = attr_keys();
+#if defined(__SSE2__)
+    // Up to eight names fill the rest of the block's first line (a block
+    // is whole lines, 64-byte aligned, after a 32-byte header), which the
+    // caller has just read: all eight are compared at once and those past
+    // num_attrs masked off, with no loop whose exit, different for each
+    // attribute, the branch predictor keeps missing.
+    if (num_attrs <= kNamesInFirstLine) {
+      const __m128i key = _mm_set1_epi32(static_cast<int>(name.id()));
+      const auto* words = reinterpret_cast<const __m128i*>(k);
+      const uint32_t hits =
+          (static_cast<uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(
+               _mm_cmpeq_epi32(_mm_loadu_si128(words), key)))) |
+           static_cast<uint32_t>(_mm_movemask_ps(_mm_castsi128_ps(
+               _mm_cmpeq_epi32(_mm_loadu_si128(words + 1), key))))
+               << 4) &
+          ((1u << num_attrs) - 1);
+      return hits != 0 ? &attrs[__builtin_ctz(hits)] : nullptr;
+    }
+#endif
     const uint32_t i = LowerBound(k, num_attrs, name.id());
     return i < num_attrs && k[i] == name.id() ? &attrs[i] : nullptr;
   }
@@ -200,6 +226,9 @@ struct EntityHot {
   }
 };
 static_assert(sizeof(EntityHot) == 32);
+static_assert(sizeof(EntityHot) +
+                  EntityHot::kNamesInFirstLine * sizeof(uint32_t) ==
+              64);
 // The values follow 8-byte units (names in pairs, ancestors).
 static_assert(alignof(Value) <= 8 && sizeof(Value) % 8 == 0);
 

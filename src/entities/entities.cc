@@ -465,6 +465,7 @@ void Entities::BuildLookup() {
   lookup_.assign(size_t{1} << bits, LookupSlot{kNoEntity, nullptr});
   lookup_shift_ = 64 - bits;
   const size_t mask = lookup_.size() - 1;
+  // Whole lines each: FindAttr reads all of a block's first line.
   auto lines_for = [](const StoredEntity& e) {
     return (internal::EntityHot::SizeFor(e.attrs.size(), e.ancestor_list.size()) + 63) / 64;
   };
