@@ -550,6 +550,11 @@ TEST_CASE("entities: Empty", "[entities]") {
   CHECK(empty->size() == 0);
   CHECK(empty == Entities::Empty());
   CHECK(empty->Find(U("A", "a")) == nullptr);
+  // Its lookup table is never built: two empty slots, probed as any.
+  for (int i = 0; i < 16; ++i) {
+    CHECK(empty->FindHot(EntityUid::Of("A", std::to_string(i))) == nullptr);
+  }
+  CHECK(empty->lookup_size() == 2);
   CHECK(empty->IsIn(U("A", "a"), U("A", "a")));
   CHECK_FALSE(empty->IsIn(U("A", "a"), U("B", "b")));
 }

@@ -362,14 +362,15 @@ class Entities {
   };
   static_assert(sizeof(LookupSlot) == kLookupSlotBytes);
   static constexpr uint64_t kNoEntity = ~uint64_t{0};
+  // The shift is at most 63 (a table has at least two slots), so the
+  // lookup needs no test for the undefined shift by 64.
   size_t LookupHome(uint64_t key) const {
-    // A shift by 64 is undefined; the one-slot table of a store that was
-    // never built (the default-constructed one) is probed at 0.
-    return lookup_shift_ >= 64
-               ? 0
-               : static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> lookup_shift_);
+    return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> lookup_shift_);
   }
-  std::vector<LookupSlot> lookup_ = {LookupSlot{kNoEntity, nullptr}};
+  // A store that was never built (the default-constructed one): two empty
+  // slots, like BuildLookup's smallest table.
+  std::vector<LookupSlot> lookup_ = {LookupSlot{kNoEntity, nullptr},
+                                     LookupSlot{kNoEntity, nullptr}};
   // Every entity's EntityHot block, back to back, each starting on a
   // 64-byte boundary; on huge pages when large (src/common/hot_array.h).
   struct alignas(64) HotLine {
@@ -379,7 +380,7 @@ class Entities {
     void operator()(HotLine* lines) const;
   };
   std::unique_ptr<HotLine[], FreeHotLines> hot_;
-  int lookup_shift_ = 64;  // 64 - log2(lookup_.size())
+  int lookup_shift_ = 63;  // 64 - log2(lookup_.size())
 };
 
 // Parses one Cedar JSON value (the attribute-value format: `__entity`,

@@ -28,8 +28,10 @@ inline bool IpIsInRange(const IpAddr& ip, const IpAddr& range) {
     return (uint32_t{x.bytes[0]} << 24) | (uint32_t{x.bytes[1]} << 16) |
            (uint32_t{x.bytes[2]} << 8) | x.bytes[3];
   };
+  // The host bits: 32 - prefix low ones (a 64-bit shift, so that prefix
+  // 0 needs no branch: 1 << 32 is defined there).
   auto host = [](const IpAddr& x) {
-    return x.prefix == 0 ? ~uint32_t{0} : (uint32_t{1} << (32 - x.prefix)) - 1;
+    return static_cast<uint32_t>((uint64_t{1} << (32 - x.prefix)) - 1);
   };
   const uint32_t a = value(ip), ha = host(ip);
   const uint32_t b = value(range), hb = host(range);
