@@ -155,6 +155,10 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
                                   &candidates);
     }
     const internal::Program& program = policies.program();
+    // Read once: the loops below would otherwise reload the thread-local
+    // vector's bounds on every pass.
+    const uint32_t* const cand = candidates.data();
+    const size_t num_candidates = candidates.size();
 #if defined(__GNUC__)
     // Each candidate's code is somewhere else in the program: start loading
     // all of it now, so that the cache misses overlap instead of each
@@ -162,9 +166,9 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     // The heads too: a satisfied or erroring candidate reads its own.
     // Not for the catch-all policies, which come first: every decision
     // runs them, so they are in the cache already.
-    for (size_t k = policies.index().catch_all_size(); k < candidates.size();
+    for (size_t k = policies.index().catch_all_size(); k < num_candidates;
          ++k) {
-      const uint32_t i = candidates[k];
+      const uint32_t i = cand[k];
       const uint32_t entry = program.entry(i);
       if (entry != internal::Program::kNotCompiled) {
         __builtin_prefetch(program.code() + entry);
@@ -176,12 +180,12 @@ void AuthorizeView(const PolicySet& policies, const Entities& entities,
     // a bounded batch at a time, then their outcomes.
     constexpr size_t kBatch = 64;
     internal::RunResult run[kBatch];
-    for (size_t base = 0; base < candidates.size(); base += kBatch) {
-      const size_t n = std::min(kBatch, candidates.size() - base);
-      internal::RunPrograms(program, candidates.data() + base, n, eval, run);
+    for (size_t base = 0; base < num_candidates; base += kBatch) {
+      const size_t n = std::min(kBatch, num_candidates - base);
+      internal::RunPrograms(program, cand + base, n, eval, run);
       for (size_t k = 0; k < n; ++k) {
-        Decide(policies, candidates[base + k], run[k], eval, response,
-               &positions, &forbidden);
+        Decide(policies, cand[base + k], run[k], eval, response, &positions,
+               &forbidden);
       }
     }
     // Reasons and errors in policy order, as a full scan lists them.

@@ -393,7 +393,10 @@ void PolicyIndex::Candidates(const RequestView& request,
     }
   }
   test_passed();
-  Flush(&ranges, req, missing, out);
+  // Ranges come only from entities the binding does not cover: rare.
+  if (ranges.size != 0) [[unlikely]] {
+    Flush(&ranges, req, missing, out);
+  }
   Deduplicate(out);
 }
 
