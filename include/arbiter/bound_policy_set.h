@@ -12,7 +12,7 @@
 //   once: Bind does them for every entity of the store, and a decision
 //   then reads each request entity's precomputed list instead. The answers
 //   are exactly those of Authorize(policies, entities, ...); the decision
-//   is 15 to 29% faster on the agent workloads (README, "Performance"),
+//   is 8 to 33% faster on the agent workloads (README, "Performance"),
 //   also because each entity's list leaves out the policies that entity
 //   alone rules out (BindOptions::rule_out). A request entity the store
 //   lacks is looked up as usual.
@@ -26,8 +26,8 @@
 //
 // Cost
 //   Bind takes time in the number of entities times their ancestors (about
-//   11 ms for 26,000 entities against 10,000 policies, 7 without ruling
-//   out) and keeps 12 bytes
+//   11 to 16 ms for 26,000 entities against 10,000 policies, depending
+//   on the machine; 7 to 8 without ruling out) and keeps 12 bytes
 //   per slot of the store's lookup table (twice the entities, rounded up
 //   to a power of two) plus 16 bytes per bucket entry an entity reaches,
 //   within the limits of BindOptions (a few MB at that size). Only the store's own entities are bound; for a store made

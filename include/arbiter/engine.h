@@ -76,9 +76,9 @@ struct EngineOptions {
   // Whether each snapshot's policy set is bound to its store
   // (BoundPolicySet). Bound decisions read each request entity's
   // precomputed rows instead of probing the index, rows that leave out
-  // the policies their entity alone rules out: 15 to 29% faster on the
+  // the policies their entity alone rules out: 8 to 33% faster on the
   // agent workloads. The cost is paid on every swap, before the lock:
-  // about 11 ms and a few MB for agents-10000's 26,000 entities. A
+  // 11 to 16 ms and a few MB for agents-10000's 26,000 entities. A
   // runtime that swaps large entity snapshots many times a second, or is
   // short of memory, may turn it off; answers are the same either way.
   // Default true.
