@@ -4,8 +4,10 @@
 
 #include "arbiter/entities.h"
 
-#include <bit>
 #include <catch2/catch.hpp>
+
+#include <bit>
+
 #include <filesystem>
 #include <fstream>
 #include <random>

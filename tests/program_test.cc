@@ -335,8 +335,8 @@ TEST_CASE("program: policies with the same conditions share one code",
       "  context.s like \"Q*\" && principal.name == \"zzz\" &&\n"
       "  [principal.level].contains(3) };",
       "permit(principal, action, resource) when { context.s like \"INC-4*\" };",
-      "permit(principal, action, resource) when { principal.name != \"alice\" "
-      "};",
+      "permit(principal, action, resource) when {\n"
+      "  principal.name != \"alice\" };",
       "permit(principal, action, resource) when {\n"
       "  context.s like \"Q*\" || principal.name == \"zzz\" };",
       // 11: 4 again, placed after other code: its jumps are relative.
