@@ -29,6 +29,17 @@ using testing::Unowned;
 
 using internal::Var;
 
+// `base` and one more user, `id` in Group `group` with trust 5: an entity
+// a binding of `base` does not cover (a boss the base store lacks).
+absl::StatusOr<std::shared_ptr<const Entities>> WithTrustedUser(
+    std::shared_ptr<const Entities> base, const char* id, const char* group) {
+  std::vector<Entity> extra(1);
+  extra[0].uid = EntityUid::Of("User", id);
+  extra[0].parents = {EntityUid::Of("Group", group)};
+  extra[0].attrs = {{Symbol::Intern("trust"), Value::Long(5)}};
+  return Entities::WithEntities(std::move(base), std::move(extra));
+}
+
 constexpr const char* kPolicies = R"(
   permit(principal, action, resource) when { principal.trust >= 3 && context.ok };
   permit(principal, action, resource) when { context.ok && principal.trust >= 3 };
@@ -229,11 +240,7 @@ TEST_CASE("rule out: a derived store's entities are never presumed absent",
     {"uid": {"type": "Group", "id": "g"}, "parents": [], "attrs": {}}
   ])");
   REQUIRE(base.ok());
-  std::vector<Entity> extra(1);
-  extra[0].uid = EntityUid::Of("User", "b");
-  extra[0].parents = {EntityUid::Of("Group", "g")};
-  extra[0].attrs = {{Symbol::Intern("trust"), Value::Long(5)}};
-  auto derived = Entities::WithEntities(*base, std::move(extra));
+  auto derived = WithTrustedUser(*base, "b", "g");
   REQUIRE(derived.ok());
   auto bound = BoundPolicySet::Bind(*set, *base);
   REQUIRE(bound.ok());
@@ -386,11 +393,7 @@ TEST_CASE("rule out: random conditions, bound answers equal the scan's",
     INFO(json);
     auto base = Entities::FromJson(json);
     REQUIRE(base.ok());
-    std::vector<Entity> extra(1);
-    extra[0].uid = EntityUid::Of("User", "u5");
-    extra[0].parents = {EntityUid::Of("Group", "g1")};
-    extra[0].attrs = {{Symbol::Intern("trust"), Value::Long(5)}};
-    auto derived = Entities::WithEntities(*base, std::move(extra));
+    auto derived = WithTrustedUser(*base, "u5", "g1");
     REQUIRE(derived.ok());
     auto bound = BoundPolicySet::Bind(*set, *base);
     REQUIRE(bound.ok());
