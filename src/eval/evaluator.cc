@@ -139,6 +139,10 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
   context_slots_ = kNoFields.data();
   if (!request.context->is(ValueKind::kRecord)) return;
   const RecordRep& rep = request.context->record_rep();
+#if defined(__GNUC__)
+  __builtin_prefetch(&rep);
+  __builtin_prefetch(reinterpret_cast<const char*>(&rep) + 64);
+#endif
   context_fields_ = &rep.fields;
   context_slots_ = rep.slots;
   // An overlay on a context that is not a record adds nothing (above):
