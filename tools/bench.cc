@@ -100,12 +100,13 @@ int RunBench(int argc, char** argv) {
 
   using Clock = std::chrono::steady_clock;
   // The samples go into a histogram of whole nanoseconds, not a list: a
-  // list written at millions of samples a second streams tens of MB
-  // through the caches during the timing, evicting the very policy set
-  // and store being timed (the largest workloads' hot data is a few MB,
-  // about what this hardware's last-level cache holds). The histogram's
-  // few busy counters stay in the cache; a sample past its end (a
-  // preempted call) goes to a list, which such samples leave short.
+  // list written at millions of samples a second would stream tens of MB
+  // through the caches while the largest workloads' hot data, a few MB,
+  // competes for them. (No change in the medians could be measured; the
+  // tool should not disturb what it measures all the same.) The
+  // histogram's few busy counters stay in the cache; a sample past its
+  // end (a preempted call) goes to a list, which such samples leave
+  // short.
   constexpr size_t kHistogramNs = 1 << 16;
   std::vector<uint32_t> histogram(kHistogramNs);
   std::vector<int64_t> long_samples;
@@ -121,10 +122,12 @@ int RunBench(int argc, char** argv) {
         auto t0 = Clock::now();
         call(w->requests[i]);
         auto t1 = Clock::now();
-        const int64_t ns =
-            std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0)
-                .count();
-        if (ns >= 0 && static_cast<uint64_t>(ns) < kHistogramNs) {
+        // A steady clock does not go backwards; were it to, the sample
+        // counts as 0, so that every long sample is past the histogram.
+        const int64_t ns = std::max<int64_t>(
+            0, std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0)
+                   .count());
+        if (static_cast<uint64_t>(ns) < kHistogramNs) {
           ++histogram[static_cast<size_t>(ns)];
         } else {
           long_samples.push_back(ns);
@@ -153,8 +156,7 @@ int RunBench(int argc, char** argv) {
   }
   std::nth_element(overhead.begin(), overhead.begin() + overhead.size() / 2, overhead.end());
   // The sample of rank `rank` (0-based, in ascending order): counted off
-  // the histogram, then the long samples, all of which are larger (or a
-  // clock that went backwards, which the steady clock does not).
+  // the histogram, then the long samples, all of which are larger.
   std::sort(long_samples.begin(), long_samples.end());
   auto ranked = [&](size_t rank) -> int64_t {
     size_t seen = 0;
