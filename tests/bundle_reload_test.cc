@@ -152,6 +152,32 @@ TEST_CASE("reload: log and credential settings cannot change", "[bundle_reload]"
   CHECK_FALSE((*m)->current()->credentials().required);
 }
 
+TEST_CASE("reload: the engine options apply to every bundle installed",
+          "[bundle_reload]") {
+  TempBundle t;
+  WriteVersionA(t);
+  for (bool bind : {true, false}) {
+    CAPTURE(bind);
+    WriteVersionA(t);
+    BundleManagerOptions options;
+    options.engine.bind = bind;
+    auto m = BundleManager::Open(t.Path("arbiter.yaml"), options);
+    REQUIRE(m.ok());
+    // Bound snapshots carry their BoundPolicySet; unbound ones none.
+    CHECK(((*m)->engine().snapshot()->bound != nullptr) == bind);
+    Response r;
+    (*m)->AuthorizeTool("read.x", Req(), &r);
+    CHECK(r.decision == Decision::kAllow);
+
+    t.Write("p.cedar", kPoliciesB);
+    REQUIRE((*m)->Reload().ok());
+    CHECK(((*m)->engine().snapshot()->bound != nullptr) == bind);
+    (*m)->AuthorizeTool("read.x", Req(), &r);
+    CHECK(r.decision == Decision::kDeny);
+    CHECK(r.reasons.size() == 1);
+  }
+}
+
 TEST_CASE("reload: the watcher reloads changed files", "[bundle_reload]") {
   TempBundle t;
   WriteVersionA(t);

@@ -83,6 +83,12 @@ struct BundleManagerOptions {
   DecisionLogger* logger = nullptr;
   // "Now" for credentials and records; not owned. Default: system clock.
   const Clock* clock = nullptr;
+  // How the manager's engine prepares each bundle it installs: whether
+  // the policies are bound to the entities, with which limits (see
+  // EngineOptions in arbiter/engine.h). A manager that reloads large
+  // entity files very often may turn binding off; answers are the same
+  // either way. Default: EngineOptions{}.
+  EngineOptions engine;
 };
 
 // The bundle a decision used, and how its tool was resolved. `bundle` stays
