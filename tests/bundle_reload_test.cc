@@ -155,7 +155,6 @@ TEST_CASE("reload: log and credential settings cannot change", "[bundle_reload]"
 TEST_CASE("reload: the engine options apply to every bundle installed",
           "[bundle_reload]") {
   TempBundle t;
-  WriteVersionA(t);
   for (bool bind : {true, false}) {
     CAPTURE(bind);
     WriteVersionA(t);
