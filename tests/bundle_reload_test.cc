@@ -160,8 +160,15 @@ TEST_CASE("reload: the engine options apply to every bundle installed",
     WriteVersionA(t);
     BundleManagerOptions options;
     options.engine.bind = bind;
+    // Revisions count snapshots across all engines: opening installs
+    // exactly one (binding the bundle once).
+    auto empty = PolicySetBuilder().Build();
+    REQUIRE(empty.ok());
+    const uint64_t before =
+        Engine(*empty, Entities::Empty()).snapshot()->revision;
     auto m = BundleManager::Open(t.Path("arbiter.yaml"), options);
     REQUIRE(m.ok());
+    CHECK((*m)->engine().snapshot()->revision == before + 1);
     // Bound snapshots carry their BoundPolicySet; unbound ones none.
     CHECK(((*m)->engine().snapshot()->bound != nullptr) == bind);
     Response r;

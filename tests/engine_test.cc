@@ -49,6 +49,35 @@ TEST_CASE("engine: decides on the installed snapshot", "[engine]") {
   CHECK(r.reasons[0] == "deny-all");
 }
 
+// Denies every action unevaluated: the resolver's answer, not a policy's.
+class DenyAllActions final : public ActionResolver {
+ public:
+  const Entities* EntitiesFor(const EntityUid&) const override {
+    return nullptr;
+  }
+  uint64_t revision() const override { return 7; }
+};
+
+TEST_CASE(
+    "engine: a resolver given at construction decides from the first call",
+    "[engine]") {
+  auto policies =
+      OnePolicy("allow-all", "permit(principal, action, resource);");
+  Engine plain(policies, Entities::Empty());
+  const uint64_t before = plain.snapshot()->revision;
+  auto resolver = std::make_shared<const DenyAllActions>();
+  Engine engine(policies, Entities::Empty(), EngineOptions{}, resolver);
+  // Construction installs one snapshot, resolver included.
+  CHECK(engine.snapshot()->revision == before + 1);
+  CHECK(engine.snapshot()->actions == resolver);
+  Response r;
+  engine.Authorize(SomeRequest(), &r);
+  CHECK(r.decision == Decision::kDeny);
+  CHECK(r.reasons.empty());
+  plain.Authorize(SomeRequest(), &r);
+  CHECK(r.decision == Decision::kAllow);
+}
+
 // Each swap binds the new pair (BoundPolicySet): group membership comes
 // from the store installed with it, never from an earlier one's binding.
 TEST_CASE("engine: every snapshot is bound to its own policies and store",

@@ -90,9 +90,12 @@ struct EngineOptions {
 
 class Engine {
  public:
+  // Installs the first snapshot, as Swap would (`actions`: its resolver,
+  // if any).
   Engine(std::shared_ptr<const PolicySet> policies,
          std::shared_ptr<const Entities> entities,
-         const EngineOptions& options = {});
+         const EngineOptions& options = {},
+         std::shared_ptr<const ActionResolver> actions = nullptr);
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
   ~Engine();

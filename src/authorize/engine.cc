@@ -39,9 +39,10 @@ thread_local ThreadCache cache;
 
 Engine::Engine(std::shared_ptr<const PolicySet> policies,
                std::shared_ptr<const Entities> entities,
-               const EngineOptions& options)
+               const EngineOptions& options,
+               std::shared_ptr<const ActionResolver> actions)
     : id_(next_engine_id.fetch_add(1)), options_(options), revision_(0) {
-  Swap(std::move(policies), std::move(entities));
+  Swap(std::move(policies), std::move(entities), std::move(actions));
 }
 
 Engine::~Engine() = default;

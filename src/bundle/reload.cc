@@ -79,10 +79,10 @@ BundleManager::BundleManager(std::shared_ptr<const Bundle> bundle,
       log_settings_(bundle->decision_log()),
       credential_settings_(bundle->credentials()),
       registry_(options_.clock) {
+  // The resolver shares ownership of the bundle with the snapshot. One
+  // snapshot, bound once (a Swap after construction bound it twice).
   engine_ = std::make_unique<Engine>(bundle->policies(), bundle->entities(),
-                                     options_.engine);
-  // The resolver shares ownership of the bundle with the snapshot.
-  engine_->Swap(bundle->policies(), bundle->entities(), bundle);
+                                     options_.engine, bundle);
 }
 
 BundleManager::~BundleManager() {
