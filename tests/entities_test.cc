@@ -215,6 +215,63 @@ TEST_CASE("entities: duplicate keys name the entity", "[entities]") {
         "entity 0: attribute `r`: duplicate key `k`");
 }
 
+// Entities are read one at a time as the text is parsed (the whole
+// document's tree never exists at once), but what is reported is what a
+// parse of the whole document followed by a read of each entity reports:
+// the JSON's own errors anywhere in the text first, then the first entity
+// that cannot be read, each at the right position.
+TEST_CASE("entities: read one at a time, the JSON's errors first",
+          "[entities]") {
+  const std::string ok0 = E("A", "a"), ok1 = E("A", "b");
+  const std::string bad = R"({"uid": {"type": "A", "id": "c"}, "parents": []})";
+  // The first unreadable entity, by its position among all of them.
+  CHECK(LoadError(Array({ok0, ok1, bad, E("A", "d")})) ==
+        "entity 2 (`A::\"c\"`): missing key `attrs`");
+  CHECK_THAT(LoadError(Array({ok0, bad, "1"})), StartsWith("entity 1 "));
+  CHECK_THAT(LoadError("[1, 2]"),
+             StartsWith("entity 0: expected an object with `uid`"));
+  // A syntax error after an unreadable entity wins, wherever it is.
+  CHECK_THAT(LoadError("[" + ok0 + ", " + bad + ", " + ok1 + ", {\"uid\": x}]"),
+             StartsWith("entities JSON: invalid JSON at line 1"));
+  CHECK_THAT(LoadError("[" + bad + ", " + ok1 + ", "),
+             StartsWith("entities JSON: invalid JSON"));
+  // So do a duplicate key and too deep a nesting, named by their own
+  // entity's position, with entities before them already read.
+  CHECK(LoadError(Array({ok0, bad, ok1,
+                         R"({"uid": {"type": "A", "id": "e"}, "attrs": {},
+                             "attrs": {}, "parents": []})"})) ==
+        "entity 3: duplicate key `attrs`");
+  JsonOptions shallow;
+  shallow.max_depth = 2;
+  std::string deep(20, '[');
+  CHECK_THAT(LoadError(Array({ok0, bad, ok1,
+                              R"({"uid": {"type": "A", "id": "e"},
+                                  "attrs": {"x": )" +
+                                  deep}),
+                       shallow),
+             StartsWith("entity 3: attribute `x[0]"));
+  // Elements of nested arrays are not entities: only the top level's are.
+  auto store = Load(Array({R"({"uid": {"type": "A", "id": "s"},
+                               "attrs": {"v": [[1, 2], [3]]}, "parents": []})",
+                           ok1}));
+  CHECK(store->size() == 2);
+  const Value* v = store->Find(U("A", "s"))->FindAttr(S("v"));
+  REQUIRE(v != nullptr);
+  CHECK(v->as_set().size() == 2);
+  // Many entities, each read after its predecessor was freed.
+  std::vector<std::string> many;
+  for (int i = 0; i < 5000; ++i) {
+    std::string id = std::to_string(i);
+    id.insert(id.begin(), 'm');
+    many.push_back(i == 0 ? E("A", id) : E("A", id, {{"A", "m0"}}));
+  }
+  auto big = Load(Array(many));
+  CHECK(big->size() == 5000);
+  const StoredEntity* last = big->Find(U("A", "m4999"));
+  REQUIRE(last != nullptr);
+  CHECK(last->parents.size() == 1);
+}
+
 TEST_CASE("entities: document shape and garbage", "[entities]") {
   CHECK(Load("[]")->size() == 0);
   CHECK_THAT(LoadError("{}"),

@@ -18,6 +18,7 @@ namespace arbiter {
 namespace {
 
 using Catch::Contains;
+using Catch::StartsWith;
 
 std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 Symbol S(const char* s) { return Symbol::Intern(s); }
@@ -334,6 +335,24 @@ TEST_CASE("typed entities: store rules still apply", "[typed_json]") {
   CHECK_THAT(LoadError(R"([{"uid": {"type": "Group", "id": "g"},
                             "attrs": {}}])"),
              Contains("missing key `parents`"));
+}
+
+// As for schema-less loading (entities_test.cc): entities are read as the
+// text is parsed, and the JSON's own errors anywhere win over an entity that
+// cannot be read.
+TEST_CASE("typed entities: read one at a time, the JSON's errors first",
+          "[typed_json]") {
+  const std::string g = R"({"uid": {"type": "UserGroup", "id": "g"},
+                            "attrs": {}, "parents": []})";
+  const std::string bad = R"({"uid": {"type": "Nope", "id": "x"},
+                              "attrs": {}, "parents": []})";
+  CHECK_THAT(LoadError("[" + g + ", " + bad + "]"), StartsWith("entity 1 "));
+  CHECK_THAT(LoadError("[" + g + ", " + bad + ", " + g + ", nul]"),
+             StartsWith("entities JSON: invalid JSON"));
+  CHECK_THAT(LoadError("[" + bad + ", " + g + R"(, {"uid": 1, "uid": 2}])"),
+             StartsWith("entity 2: duplicate key `uid`"));
+  // The actions the schema declares are still added after the last entity.
+  CHECK(Load("[" + g + "]")->size() == 5);
 }
 
 TEST_CASE("typed entities: nesting limit", "[typed_json]") {

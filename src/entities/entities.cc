@@ -201,23 +201,23 @@ absl::StatusOr<Entity> ReadEntity(const Json& e, size_t index,
 
 absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
     std::string_view json, const JsonOptions& options) {
-  absl::StatusOr<Json> doc = internal::ParseEntitiesDocument(json, options);
-  if (!doc.ok()) return doc.status();
   std::vector<Entity> entities;
-  try {
-    entities.reserve(doc->size());
-    for (size_t i = 0; i < doc->size(); ++i) {
-      absl::StatusOr<Entity> e = ReadEntity((*doc)[i], i, options);
-      if (!e.ok()) return e.status();
-      entities.push_back(std::move(*e));
-    }
-  } catch (const Json::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
-  } catch (const std::bad_alloc&) {
-    return absl::ResourceExhaustedError(
-        "entities JSON: out of memory while reading entities");
-  }
+  absl::Status read = internal::ForEachEntityInDocument(
+      json, options, [&](size_t i, const Json& element) -> absl::Status {
+        try {
+          absl::StatusOr<Entity> e = ReadEntity(element, i, options);
+          if (!e.ok()) return e.status();
+          entities.push_back(std::move(*e));
+          return absl::OkStatus();
+        } catch (const Json::exception& e) {
+          return absl::InternalError(
+              absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
+        } catch (const std::bad_alloc&) {
+          return absl::ResourceExhaustedError(
+              "entities JSON: out of memory while reading entities");
+        }
+      });
+  if (!read.ok()) return read;
   return Build(std::move(entities));
 }
 

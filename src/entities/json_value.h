@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "arbiter/entities.h"
@@ -67,10 +68,18 @@ absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text,
                                              std::string_view what,
                                              bool entity_document);
 
-// Parses an entities document: JSON text that must be an array (of
-// entities). Shared by the schema-less and the schema-directed loaders.
-absl::StatusOr<nlohmann::json> ParseEntitiesDocument(std::string_view text,
-                                                     const JsonOptions& options);
+// Reads an entities document: JSON text that must be an array (of
+// entities). Calls `each` with every element and its position, in order;
+// each element is freed once `each` returns, so the whole document's tree
+// never exists at once. Once `each` returns an error it is not called
+// again, but the rest of the text is still parsed: a syntax, nesting or
+// duplicate-key error anywhere in it is returned in preference, as when
+// the document was parsed whole before any entity was read. `each` must
+// not throw. Shared by the schema-less and the schema-directed loaders.
+absl::Status ForEachEntityInDocument(
+    std::string_view text, const JsonOptions& options,
+    absl::FunctionRef<absl::Status(size_t index, const nlohmann::json& element)>
+        each);
 
 // The JSON nesting that values of options.max_depth need, plus `overhead`
 // levels of surrounding structure (an `__extn` call takes three levels).

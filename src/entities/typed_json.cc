@@ -647,19 +647,28 @@ namespace arbiter {
 absl::StatusOr<std::shared_ptr<const Entities>> EntitiesFromJson(
     std::string_view json, const Schema& schema, const JsonOptions& options) {
   const internal::SchemaModel& model = schema.model();
-  absl::StatusOr<nlohmann::json> doc = internal::ParseEntitiesDocument(json, options);
-  if (!doc.ok()) return doc.status();
   std::vector<Entity> entities;
+  std::vector<size_t> actions;  // indices of the JSON's action entities
+  absl::Status read = internal::ForEachEntityInDocument(
+      json, options,
+      [&](size_t i, const nlohmann::json& element) -> absl::Status {
+        try {
+          absl::StatusOr<Entity> e =
+              internal::ReadEntity(element, i, model, options);
+          if (!e.ok()) return e.status();
+          if (internal::IsActionType(e->uid.type.str())) actions.push_back(i);
+          entities.push_back(std::move(*e));
+          return absl::OkStatus();
+        } catch (const nlohmann::json::exception& e) {
+          return absl::InternalError(
+              absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
+        } catch (const std::bad_alloc&) {
+          return absl::ResourceExhaustedError(
+              "entities JSON: out of memory while reading entities");
+        }
+      });
+  if (!read.ok()) return read;
   try {
-    entities.reserve(doc->size() + model.action_order.size());
-    std::vector<size_t> actions;  // indices of the JSON's action entities
-    for (size_t i = 0; i < doc->size(); ++i) {
-      absl::StatusOr<Entity> e =
-          internal::ReadEntity((*doc)[i], i, model, options);
-      if (!e.ok()) return e.status();
-      if (internal::IsActionType(e->uid.type.str())) actions.push_back(i);
-      entities.push_back(std::move(*e));
-    }
     if (absl::Status s = internal::CheckJsonActions(&entities, actions, model);
         !s.ok()) {
       return s;
@@ -669,9 +678,6 @@ absl::StatusOr<std::shared_ptr<const Entities>> EntitiesFromJson(
     for (Entity& action : schema.ActionEntities()) {
       if (!given.contains(action.uid)) entities.push_back(std::move(action));
     }
-  } catch (const nlohmann::json::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError(
         "entities JSON: out of memory while reading entities");
