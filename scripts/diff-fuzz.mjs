@@ -1,0 +1,326 @@
+#!/usr/bin/env node
+// Copyright 2026 The arbiter Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Differential testing against the reference Cedar: writes random policy
+// sets, entities and requests, asks cedar-wasm (the peer, ../shared/peer) for
+// each request's decision, reasons and errors, and saves every case in the
+// Cedar integration-test format, so that `arbiter conformance --no-schema`
+// can check arbiter gives the same answers. Policy texts cedar-wasm refuses
+// to parse are listed in rejected.txt, for `arbiter check-parse` to refuse
+// too. Driven by scripts/diff-fuzz, which says how to run it.
+//
+// usage: node diff-fuzz.mjs <peer-dir> <out-dir> <cases> <seed>
+//
+// The expressions are built by type (bool, long, string, set, record,
+// entity and the four extension types), with a tenth of the operands of a
+// random other type, so that both the successful paths and the type, overflow,
+// missing-attribute and extension-parse errors are exercised. Everything is
+// a function of the seed: a failing case can be regenerated exactly.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const [peerDir, outDir, casesArg, seedArg] = process.argv.slice(2);
+if (!peerDir || !outDir) {
+  console.error('usage: node diff-fuzz.mjs <peer-dir> <out-dir> [cases] [seed]');
+  process.exit(2);
+}
+const cases = Number(casesArg ?? 200);
+let seed = Number(seedArg ?? 1) >>> 0;
+
+const require = createRequire(path.join(path.resolve(peerDir), 'package.json'));
+const cedar = require('@cedar-policy/cedar-wasm/nodejs');
+
+// mulberry32: small, fast and reproducible across Node versions.
+function rand() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const int = (n) => Math.floor(rand() * n);
+const pick = (xs) => xs[int(xs.length)];
+const chance = (p) => rand() < p;
+
+// ---- Data --------------------------------------------------------------
+
+const E = (type, id) => ({ __entity: { type, id } });
+const X = (fn, arg) => ({ __extn: { fn, arg } });
+const ENTITIES = [
+  {
+    uid: { type: 'User', id: 'alice' },
+    attrs: {
+      age: 30, name: 'alice', nick: '', tags: ['a', 'b', 'admin'],
+      manager: E('User', 'bob'), ip: X('ip', '10.0.0.1'),
+      score: X('decimal', '1.2345'), born: X('datetime', '1990-05-01'),
+      wait: X('duration', '1h30m'), rec: { a: 1, b: { c: 'x' }, 'd e': true },
+      level: 9007199254740991,
+    },
+    parents: [{ type: 'Group', id: 'g1' }],
+    tags: { role: 'admin', n: 3 },
+  },
+  {
+    uid: { type: 'User', id: 'bob' },
+    attrs: {
+      age: -5, name: 'b*b', nick: 'bobby', tags: [], manager: E('User', 'ghost'),
+      ip: X('ip', '::1'), score: X('decimal', '-0.5'),
+      born: X('datetime', '2024-02-29T23:59:59.999Z'), wait: X('duration', '-2d'),
+      rec: { a: -1 }, level: -9007199254740991,
+    },
+    parents: [{ type: 'Group', id: 'g2' }],
+  },
+  { uid: { type: 'Group', id: 'g1' }, attrs: { name: 'one' }, parents: [{ type: 'Group', id: 'g2' }] },
+  { uid: { type: 'Group', id: 'g2' }, attrs: {}, parents: [] },
+  {
+    uid: { type: 'Photo', id: 'p1' },
+    attrs: { owner: E('User', 'alice'), size: 1048576, label: 'vacation*', viewers: [E('User', 'bob'), E('Group', 'g1')] },
+    parents: [{ type: 'Album', id: 'a1' }],
+    tags: { private: true },
+  },
+  { uid: { type: 'Album', id: 'a1' }, attrs: { owner: E('User', 'bob') }, parents: [] },
+  { uid: { type: 'Action', id: 'view' }, attrs: {}, parents: [{ type: 'Action', id: 'read' }] },
+  { uid: { type: 'Action', id: 'read' }, attrs: {}, parents: [] },
+];
+const UIDS = [
+  'User::"alice"', 'User::"bob"', 'User::"ghost"', 'Group::"g1"', 'Group::"g2"',
+  'Photo::"p1"', 'Album::"a1"', 'Action::"view"', 'Action::"read"', 'Action::"edit"',
+];
+const uidJson = (text) => {
+  const m = /^(\w+)::"(.*)"$/.exec(text);
+  return { type: m[1], id: m[2] };
+};
+
+// ---- Expressions ----------------------------------------------------------
+
+const LONGS = ['0', '1', '-1', '7', '255', '9223372036854775807', '-9223372036854775808',
+  '4611686018427387904', '3037000500', '-3037000500'];
+const STRINGS = ['""', '"a"', '"alice"', '"b*b"', '"\\n"', '"\\u{e9}t\\u{e9}"', '"\\\\"', '"\\"q\\""',
+  '"vacation*"', '"ünï"', '"one"', '"admin"'];
+const PATTERNS = ['"*"', '"a*"', '"*e"', '"*li*"', '"b\\*b"', '"\\**"', '""', '"a**e"', '"?"', '"vacation\\*"', '"*\\n*"'];
+const IPS = ['"10.0.0.1"', '"10.0.0.0/8"', '"127.0.0.1"', '"::1"', '"192.168.1.300"', '"224.0.0.1"',
+  '"ff02::1"', '"10.0.0.1/33"', '"::ffff:10.0.0.1"', '"1.2.3"', '"0.0.0.0/0"', '"fe80::/10"', '"01.2.3.4"'];
+const DECIMALS = ['"1.2345"', '"0.0"', '"-0.5"', '"1.23456"', '"922337203685477.5807"', '"-922337203685477.5808"',
+  '"922337203685477.5808"', '"1."', '".5"', '"1.0"', '"abc"', '"-0.0001"'];
+const DATETIMES = ['"1990-05-01"', '"2024-02-29T23:59:59.999Z"', '"2024-01-01T12:00:00Z"', '"2024-01-01T12:00:00+0130"',
+  '"2024-01-01T12:00:00.123-0800"', '"2023-02-29"', '"2024-13-01"', '"1970-01-01"', '"2024-01-01T24:00:00Z"',
+  '"0001-01-01"', '"9999-12-31T23:59:59.999Z"', '"2024-01-01T12:00Z"'];
+const DURATIONS = ['"1h30m"', '"-2d"', '"1ms"', '"0ms"', '"1d2h3m4s5ms"', '"1x"', '"2h1d"', '"-1h-30m"',
+  '"9223372036854775807ms"', '"106751991167d"', '""', '"1h"'];
+const ATTRS = ['age', 'name', 'nick', 'tags', 'manager', 'ip', 'score', 'born', 'wait', 'rec', 'level',
+  'owner', 'size', 'label', 'viewers', 'missing'];
+const CONTEXT_FIELDS = ['n', 's', 'flag', 'set', 'who', 'addr', 'd', 'when', 'gap', 'r'];
+const TYPES = ['bool', 'long', 'string', 'set', 'record', 'entity', 'ip', 'decimal', 'datetime', 'duration'];
+
+const VARS = ['principal', 'resource', 'action', 'context'];
+
+function gen(type, depth) {
+  if (depth > 0 && chance(0.1)) type = pick(TYPES);  // a wrong-typed operand now and then
+  const leaf = depth <= 0 || chance(0.25);
+  const d = depth - 1;
+  switch (type) {
+    case 'bool': {
+      if (leaf) return pick(['true', 'false', `${entityExpr(0)} has ${pick(ATTRS)}`, `context has ${pick(CONTEXT_FIELDS)}`]);
+      return pick([
+        () => `${gen('long', d)} ${pick(['<', '<=', '>', '>='])} ${gen('long', d)}`,
+        () => { const t = pick(TYPES); return `${gen(t, d)} ${pick(['==', '!='])} ${gen(t, d)}`; },
+        () => `(${gen('bool', d)} ${pick(['&&', '||'])} ${gen('bool', d)})`,
+        () => `!${gen('bool', d)}`,
+        () => `(if ${gen('bool', d)} then ${gen('bool', d)} else ${gen('bool', d)})`,
+        () => `${gen('entity', d)} has ${pick(ATTRS)}`,
+        () => `${gen('record', d)} has ${pick(['a', 'b', '"d e"', 'c'])}`,
+        () => `${gen('entity', d)} in ${chance(0.3) ? gen('set', d) : gen('entity', d)}`,
+        () => `${gen('entity', d)} is ${pick(['User', 'Group', 'Photo', 'Action', 'Album'])}`,
+        () => `${gen('entity', d)} is ${pick(['User', 'Group'])} in ${gen('entity', d)}`,
+        () => `${gen('string', d)} like ${pick(PATTERNS)}`,
+        () => `${gen('set', d)}.contains(${gen(pick(TYPES), d)})`,
+        () => `${gen('set', d)}.${pick(['containsAll', 'containsAny'])}(${gen('set', d)})`,
+        () => `${gen('set', d)}.isEmpty()`,
+        () => `${gen('ip', d)}.${pick(['isIpv4', 'isIpv6', 'isLoopback', 'isMulticast'])}()`,
+        () => `${gen('ip', d)}.isInRange(${gen('ip', d)})`,
+        () => `${gen('decimal', d)}.${pick(['lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual'])}(${gen('decimal', d)})`,
+        () => `${gen('datetime', d)} ${pick(['<', '<=', '>', '>=', '==', '!='])} ${gen('datetime', d)}`,
+        () => `${gen('duration', d)} ${pick(['<', '<=', '>', '>='])} ${gen('duration', d)}`,
+        () => `${gen('entity', d)}.hasTag(${gen('string', d)})`,
+      ])();
+    }
+    case 'long': {
+      if (leaf) return pick([...LONGS, `${entityExpr(0)}.${pick(['age', 'size', 'level'])}`, 'context.n']);
+      return pick([
+        () => `(${gen('long', d)} ${pick(['+', '-', '*'])} ${gen('long', d)})`,
+        () => `(-${gen('long', d)})`,
+        () => `(if ${gen('bool', d)} then ${gen('long', d)} else ${gen('long', d)})`,
+        () => `${gen('duration', d)}.${pick(['toMilliseconds', 'toSeconds', 'toMinutes', 'toHours', 'toDays'])}()`,
+        () => `${gen('record', d)}.a`,
+        () => `${gen('entity', d)}.getTag("n")`,
+      ])();
+    }
+    case 'string': {
+      if (leaf) return pick([...STRINGS, `${entityExpr(0)}.${pick(['name', 'nick', 'label'])}`, 'context.s']);
+      return pick([
+        () => `(if ${gen('bool', d)} then ${gen('string', d)} else ${gen('string', d)})`,
+        () => `${gen('entity', d)}.getTag(${pick(['"role"', '"missing"'])})`,
+        () => `${gen('record', d)}.b.c`,
+      ])();
+    }
+    case 'set': {
+      if (leaf) return pick(['[]', '[1, 2]', '["a", "b"]', `${entityExpr(0)}.tags`, 'resource.viewers', 'context.set',
+        '[User::"alice", Group::"g2"]']);
+      const n = int(4);
+      const t = pick(TYPES);
+      return `[${Array.from({ length: n }, () => gen(chance(0.8) ? t : pick(TYPES), d)).join(', ')}]`;
+    }
+    case 'record': {
+      if (leaf) return pick(['{}', '{a: 1}', `${entityExpr(0)}.rec`, 'context.r', '{"d e": true, a: 2}']);
+      const keys = ['a', 'b', '"d e"', 'c'].filter(() => chance(0.5));
+      return `{${keys.map((k) => `${k}: ${k === 'b' ? gen('record', d) : gen(pick(TYPES), d)}`).join(', ')}}`;
+    }
+    case 'entity':
+      if (leaf) return entityExpr(0);
+      return pick([
+        () => `${gen('entity', d)}.${pick(['manager', 'owner'])}`,
+        () => `(if ${gen('bool', d)} then ${gen('entity', d)} else ${gen('entity', d)})`,
+        () => entityExpr(0),
+      ])();
+    case 'ip':
+      return leaf || chance(0.5) ? pick([`ip(${pick(IPS)})`, `${entityExpr(0)}.ip`, 'context.addr'])
+        : `(if ${gen('bool', d)} then ${gen('ip', d)} else ${gen('ip', d)})`;
+    case 'decimal':
+      return leaf || chance(0.5) ? pick([`decimal(${pick(DECIMALS)})`, `${entityExpr(0)}.score`, 'context.d'])
+        : `(if ${gen('bool', d)} then ${gen('decimal', d)} else ${gen('decimal', d)})`;
+    case 'datetime':
+      if (leaf) return pick([`datetime(${pick(DATETIMES)})`, `${entityExpr(0)}.born`, 'context.when']);
+      return pick([
+        () => `${gen('datetime', d)}.offset(${gen('duration', d)})`,
+        () => `${gen('datetime', d)}.toDate()`,
+        () => `(if ${gen('bool', d)} then ${gen('datetime', d)} else ${gen('datetime', d)})`,
+      ])();
+    case 'duration':
+      if (leaf) return pick([`duration(${pick(DURATIONS)})`, `${entityExpr(0)}.wait`, 'context.gap']);
+      return pick([
+        () => `${gen('datetime', d)}.durationSince(${gen('datetime', d)})`,
+        () => `${gen('datetime', d)}.toTime()`,
+        () => `(if ${gen('bool', d)} then ${gen('duration', d)} else ${gen('duration', d)})`,
+      ])();
+  }
+  throw new Error(`type ${type}`);
+}
+
+function entityExpr() {
+  return pick(['principal', 'resource', 'action', 'principal', 'resource', ...UIDS, 'context.who']);
+}
+
+function scope() {
+  const p = pick(['principal', 'principal', `principal == ${pick(UIDS)}`, `principal in ${pick(UIDS)}`,
+    `principal is User`, `principal is User in Group::"g2"`]);
+  const a = pick(['action', 'action', `action == Action::"view"`, `action in Action::"read"`,
+    `action in [Action::"view", Action::"edit"]`]);
+  const r = pick(['resource', 'resource', `resource == Photo::"p1"`, `resource in Album::"a1"`, `resource is Photo`]);
+  return `${p}, ${a}, ${r}`;
+}
+
+function policy() {
+  const conds = Array.from({ length: int(3) }, () =>
+    `${pick(['when', 'when', 'unless'])} { ${gen('bool', 1 + int(4))} }`);
+  return `${pick(['permit', 'permit', 'forbid'])} (${scope()})\n${conds.join('\n')};`;
+}
+
+function context() {
+  const ctx = {};
+  const values = {
+    n: () => pick([0, 5, -3, 2147483648]), s: () => pick(['a', 'alice', '']), flag: () => chance(0.5),
+    set: () => pick([[], [1, 2], ['a'], [E('User', 'bob')]]), who: () => E('User', pick(['alice', 'bob', 'ghost'])),
+    addr: () => X('ip', pick(['10.1.2.3', '::1', '192.168.0.1/24'])), d: () => X('decimal', pick(['0.1', '-2.5000'])),
+    when: () => X('datetime', pick(['2024-06-01', '2024-06-01T00:00:00Z'])), gap: () => X('duration', pick(['1h', '-5m'])),
+    r: () => pick([{}, { a: 3 }, { a: 'x', b: { c: 'y' } }]),
+  };
+  for (const k of CONTEXT_FIELDS) if (chance(0.6)) ctx[k] = values[k]();
+  return ctx;
+}
+
+// ---- Cases ------------------------------------------------------------------
+
+fs.mkdirSync(path.join(outDir, 'tests'), { recursive: true });
+fs.writeFileSync(path.join(outDir, 'entities.json'), JSON.stringify(ENTITIES, null, 1));
+fs.writeFileSync(path.join(outDir, 'empty.cedarschema'), '');
+const rejected = [];
+let written = 0, requests = 0, allows = 0, withErrors = 0;
+for (let c = 0; c < cases; c++) {
+  const policies = Array.from({ length: 1 + int(6) }, policy).join('\n\n') + '\n';
+  const pp = cedar.preparsePolicySet('fuzz', { staticPolicies: policies });
+  const name = `case${String(c).padStart(5, '0')}`;
+  if (pp.type !== 'success') {
+    const file = path.join('tests', `${name}.rejected.cedar`);
+    fs.writeFileSync(path.join(outDir, file), policies);
+    rejected.push(file);
+    continue;
+  }
+  const reqs = [];
+  for (let r = 0; r < 4; r++) {
+    const req = {
+      description: `${name} request ${r}`,
+      principal: uidJson(pick(['User::"alice"', 'User::"bob"', 'User::"ghost"', 'Group::"g1"'])),
+      action: uidJson(pick(['Action::"view"', 'Action::"read"', 'Action::"edit"'])),
+      resource: uidJson(pick(['Photo::"p1"', 'Album::"a1"', 'User::"alice"', 'Photo::"p9"'])),
+      context: context(),
+    };
+    const ans = cedar.statefulIsAuthorized({
+      principal: req.principal, action: req.action, resource: req.resource, context: req.context,
+      entities: ENTITIES, preparsedPolicySetId: 'fuzz',
+    });
+    if (ans.type !== 'success') {
+      console.error(`${name}: cedar-wasm failed: ${JSON.stringify(ans.errors).slice(0, 300)}`);
+      process.exit(1);
+    }
+    const resp = ans.response;
+    req.decision = resp.decision;
+    req.reason = resp.diagnostics.reason;
+    req.errors = resp.diagnostics.errors.map((e) => e.policyId);
+    requests++;
+    if (req.decision === 'allow') allows++;
+    if (req.errors.length) withErrors++;
+    reqs.push(req);
+  }
+  fs.writeFileSync(path.join(outDir, 'tests', `${name}.cedar`), policies);
+  fs.writeFileSync(path.join(outDir, 'tests', `${name}.json`), JSON.stringify({
+    policies: `tests/${name}.cedar`, entities: 'entities.json', schema: 'empty.cedarschema',
+    shouldValidate: false, requests: reqs,
+  }, null, 1));
+  written++;
+}
+
+// Parser agreement: each generated policy text again, with a few random
+// token edits (deleted, repeated, swapped or inserted from a vocabulary of
+// Cedar's tokens and near-misses), filed under parse/accept or
+// parse/reject by whether cedar-wasm parses it.
+const VOCAB = ['(', ')', '[', ']', '{', '}', ',', ';', ':', '::', '.', '==', '!=', '<', '<=', '>', '>=',
+  '&&', '||', '!', '-', '+', '*', 'in', 'has', 'like', 'is', 'if', 'then', 'else', 'true', 'false',
+  'permit', 'forbid', 'when', 'unless', 'principal', 'action', 'resource', 'context', '@id("x")', '@a',
+  '"s"', '"\\u{41}"', '"\\q"', '"\\u{110000}"', '9223372036854775808', '-9223372036854775808', '0x1',
+  '1.5', 'User', 'User::"a"', '__cedar', '__cedar::User', 'Action', '?principal', '?resource', 'ip', 'decimal',
+  '// c\n', '/* c */', '_', 'a1', '.contains', '.isEmpty()', 'Ünï', '"', "'x'", '::"a"', '&', '|', '=', '%'];
+const TOKEN = /"(?:[^"\\]|\\.)*"|::|==|!=|<=|>=|&&|\|\||[A-Za-z_][A-Za-z0-9_]*|-?\d+|\S/g;
+fs.mkdirSync(path.join(outDir, 'parse', 'accept'), { recursive: true });
+fs.mkdirSync(path.join(outDir, 'parse', 'reject'), { recursive: true });
+let accepted = 0, refused = 0;
+for (let c = 0; c < cases; c++) {
+  const tokens = (Array.from({ length: 1 + int(3) }, policy).join('\n')).match(TOKEN);
+  for (let edits = 1 + int(2); edits > 0; edits--) {
+    const at = int(tokens.length);
+    switch (int(4)) {
+      case 0: tokens.splice(at, 1); break;
+      case 1: tokens.splice(at, 0, tokens[at]); break;
+      case 2: { const b = int(tokens.length); [tokens[at], tokens[b]] = [tokens[b], tokens[at]]; break; }
+      default: tokens.splice(at, 0, pick(VOCAB));
+    }
+  }
+  const text = tokens.join(' ') + '\n';
+  const ok = cedar.preparsePolicySet('fuzz', { staticPolicies: text }).type === 'success';
+  if (ok) accepted++; else refused++;
+  fs.writeFileSync(path.join(outDir, 'parse', ok ? 'accept' : 'reject', `p${String(c).padStart(5, '0')}.cedar`), text);
+}
+console.log(`parser: ${accepted} edited texts cedar-wasm parses, ${refused} it refuses`);
+fs.writeFileSync(path.join(outDir, 'rejected.txt'), rejected.map((f) => `${f}\n`).join(''));
+console.log(`cedar-wasm ${cedar.getCedarVersion()}: ${written} cases (${requests} requests: ${allows} allow, ` +
+  `${withErrors} with policy errors), ${rejected.length} policy texts it refuses to parse`);
