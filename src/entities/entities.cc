@@ -204,18 +204,10 @@ absl::StatusOr<std::shared_ptr<const Entities>> Entities::FromJson(
   std::vector<Entity> entities;
   absl::Status read = internal::ForEachEntityInDocument(
       json, options, [&](size_t i, const Json& element) -> absl::Status {
-        try {
-          absl::StatusOr<Entity> e = ReadEntity(element, i, options);
-          if (!e.ok()) return e.status();
-          entities.push_back(std::move(*e));
-          return absl::OkStatus();
-        } catch (const Json::exception& e) {
-          return absl::InternalError(
-              absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
-        } catch (const std::bad_alloc&) {
-          return absl::ResourceExhaustedError(
-              "entities JSON: out of memory while reading entities");
-        }
+        absl::StatusOr<Entity> e = ReadEntity(element, i, options);
+        if (!e.ok()) return e.status();
+        entities.push_back(std::move(*e));
+        return absl::OkStatus();
       });
   if (!read.ok()) return read;
   return Build(std::move(entities));

@@ -152,9 +152,19 @@ class DomBuilder {
   }
 
   // Passes the complete element_ to each_ (unless an earlier one failed),
-  // then frees it.
+  // then frees it. What each_ throws is its error, not the parser's.
   void Deliver() {
-    if (element_status_.ok()) element_status_ = (*each_)(delivered_, element_);
+    if (element_status_.ok()) {
+      try {
+        element_status_ = (*each_)(delivered_, element_);
+      } catch (const Json::exception& e) {
+        element_status_ = absl::InternalError(
+            absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
+      } catch (const std::bad_alloc&) {
+        element_status_ = absl::ResourceExhaustedError(
+            "entities JSON: out of memory while reading entities");
+      }
+    }
     ++delivered_;
     element_ = Json();
   }
@@ -244,7 +254,7 @@ namespace {
 
 // Runs `builder` over `text`: OK when the text is one well-formed JSON value
 // within the limits (the tree, if any, is then in builder->root()), else
-// the located error. An element function must not throw.
+// the located error.
 absl::Status RunParse(std::string_view text, const JsonOptions& options,
                       std::string_view what, bool entity_document,
                       DomBuilder* builder) {

@@ -74,8 +74,10 @@ absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text,
 // never exists at once. Once `each` returns an error it is not called
 // again, but the rest of the text is still parsed: a syntax, nesting or
 // duplicate-key error anywhere in it is returned in preference, as when
-// the document was parsed whole before any entity was read. `each` must
-// not throw. Shared by the schema-less and the schema-directed loaders.
+// the document was parsed whole before any entity was read. A
+// nlohmann::json exception or std::bad_alloc thrown by `each` becomes its
+// error (Internal, ResourceExhausted). Shared by the schema-less and the
+// schema-directed loaders.
 absl::Status ForEachEntityInDocument(
     std::string_view text, const JsonOptions& options,
     absl::FunctionRef<absl::Status(size_t index, const nlohmann::json& element)>

@@ -652,20 +652,12 @@ absl::StatusOr<std::shared_ptr<const Entities>> EntitiesFromJson(
   absl::Status read = internal::ForEachEntityInDocument(
       json, options,
       [&](size_t i, const nlohmann::json& element) -> absl::Status {
-        try {
-          absl::StatusOr<Entity> e =
-              internal::ReadEntity(element, i, model, options);
-          if (!e.ok()) return e.status();
-          if (internal::IsActionType(e->uid.type.str())) actions.push_back(i);
-          entities.push_back(std::move(*e));
-          return absl::OkStatus();
-        } catch (const nlohmann::json::exception& e) {
-          return absl::InternalError(
-              absl::StrCat("entities JSON: unexpected JSON error: ", e.what()));
-        } catch (const std::bad_alloc&) {
-          return absl::ResourceExhaustedError(
-              "entities JSON: out of memory while reading entities");
-        }
+        absl::StatusOr<Entity> e =
+            internal::ReadEntity(element, i, model, options);
+        if (!e.ok()) return e.status();
+        if (internal::IsActionType(e->uid.type.str())) actions.push_back(i);
+        entities.push_back(std::move(*e));
+        return absl::OkStatus();
       });
   if (!read.ok()) return read;
   try {
