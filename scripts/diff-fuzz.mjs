@@ -321,6 +321,43 @@ for (let c = 0; c < cases; c++) {
   fs.writeFileSync(path.join(outDir, 'parse', ok ? 'accept' : 'reject', `p${String(c).padStart(5, '0')}.cedar`), text);
 }
 console.log(`parser: ${accepted} edited texts cedar-wasm parses, ${refused} it refuses`);
+
+// Validator agreement: single policies, from the same generator, checked
+// against a schema that declares the entities above (strict validation, as
+// `arbiter validate` and cedar-wasm's validate both do); each is filed
+// under validate/ok or validate/errors by cedar-wasm's verdict.
+const CONTEXT_TYPE = `{ n?: Long, s?: String, flag?: Bool, set?: Set<Long>, who?: User, addr?: ipaddr,
+    d?: decimal, when?: datetime, gap?: duration, r?: { a?: Long, b?: { c: String } } }`;
+const SCHEMA = `entity Group in [Group] { name?: String };
+entity User in [Group] {
+  age: Long, name: String, nick: String, tags: Set<String>, manager: User, ip: ipaddr,
+  score: decimal, born: datetime, wait: duration, level: Long,
+  rec: { a: Long, b?: { c: String }, "d e"?: Bool },
+} tags Long;
+entity Album { owner: User };
+entity Photo in [Album] { owner: User, size: Long, label: String, viewers: Set<User> } tags Bool;
+action read appliesTo { principal: [User, Group], resource: [Photo, Album], context: ${CONTEXT_TYPE} };
+action view in [read] appliesTo { principal: [User], resource: [Photo], context: ${CONTEXT_TYPE} };
+action edit appliesTo { principal: [User], resource: [Photo, Album, User], context: {} };
+`;
+fs.mkdirSync(path.join(outDir, 'validate', 'ok'), { recursive: true });
+fs.mkdirSync(path.join(outDir, 'validate', 'errors'), { recursive: true });
+fs.writeFileSync(path.join(outDir, 'validate', 'schema.cedarschema'), SCHEMA);
+let valid = 0, invalid = 0;
+for (let c = 0; c < cases; c++) {
+  const text = policy() + '\n';
+  if (cedar.preparsePolicySet('fuzz', { staticPolicies: text }).type !== 'success') continue;
+  const v = cedar.validate({ schema: SCHEMA, policies: { staticPolicies: text } });
+  if (v.type !== 'success') {
+    console.error(`validate failed: ${JSON.stringify(v.errors).slice(0, 300)}`);
+    process.exit(1);
+  }
+  const ok = v.validationErrors.length === 0;
+  if (ok) valid++; else invalid++;
+  fs.writeFileSync(path.join(outDir, 'validate', ok ? 'ok' : 'errors', `v${String(c).padStart(5, '0')}.cedar`), text);
+}
+console.log(`validator: ${valid} policies cedar-wasm validates, ${invalid} with validation errors`);
+
 fs.writeFileSync(path.join(outDir, 'rejected.txt'), rejected.map((f) => `${f}\n`).join(''));
 console.log(`cedar-wasm ${cedar.getCedarVersion()}: ${written} cases (${requests} requests: ${allows} allow, ` +
   `${withErrors} with policy errors), ${rejected.length} policy texts it refuses to parse`);

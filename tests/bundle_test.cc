@@ -193,6 +193,35 @@ TEST_CASE("bundle: policies are validated against the schema", "[bundle]") {
   CHECK_THAT(e, Catch::Contains("policy `policy0`"));
 }
 
+// A policy whose scope no action satisfies: an error by default (as in the
+// conformance corpus's Cedar), a warning that lets the bundle load with
+// BundleLoadOptions::validation (as in Cedar 4.13).
+TEST_CASE("bundle: the validation options apply", "[bundle]") {
+  TempBundle t;
+  t.Write(
+      "s.cedarschema",
+      "entity User;\nentity Doc;\naction view appliesTo { principal: [User], "
+      "resource: [Doc] };\n");
+  t.Write(
+      "v.cedar",
+      "permit (principal, action == Action::\"view\", resource is User);\n");
+  const std::string yaml =
+      t.Write("arbiter.yaml", "policies: v.cedar\nschema: s.cedarschema\n");
+  auto strict = Bundle::Load(yaml);
+  REQUIRE_FALSE(strict.ok());
+  CHECK_THAT(std::string(strict.status().message()),
+             Catch::Contains("unable to find an applicable action"));
+  BundleLoadOptions lenient;
+  lenient.validation.impossible_policy_is_error = false;
+  auto loaded = Bundle::Load(yaml, lenient);
+  REQUIRE(loaded.ok());
+  CHECK((*loaded)->policies()->size() == 1);
+  // Other validation errors still fail the load.
+  t.Write("v.cedar",
+          "permit (principal, action, resource) when { principal.nope };\n");
+  CHECK_FALSE(Bundle::Load(yaml, lenient).ok());
+}
+
 TEST_CASE("bundle: entity errors name the file", "[bundle]") {
   TempBundle t;
   t.Write("bad.json", "[{\"uid\": 3}]");

@@ -72,6 +72,7 @@
 #include "arbiter/policy_set.h"
 #include "arbiter/request.h"
 #include "arbiter/schema.h"
+#include "arbiter/validator.h"
 
 namespace arbiter {
 
@@ -119,6 +120,9 @@ struct BundleLoadOptions {
   // Validate the policies against the schema (when there is one) and fail
   // the load on any validation error. Default: true.
   bool validate = true;
+  // How validation counts what it finds (see ValidateOptions: whether a
+  // policy no action's scope satisfies is an error). Default: as there.
+  ValidateOptions validation;
   // Distinct tool names a bundle classifies and remembers. Beyond that a new
   // name is denied as unclassified (fail closed), so a caller sending endless
   // made-up names cannot grow memory without bound. Default: 65536.

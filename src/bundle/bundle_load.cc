@@ -237,7 +237,7 @@ absl::StatusOr<std::shared_ptr<const Bundle>> Bundle::FromYaml(
   }
 
   if (options.validate && b.schema_ && b.policies_) {
-    ValidationResult v = Validate(*b.schema_, *b.policies_);
+    ValidationResult v = Validate(*b.schema_, *b.policies_, options.validation);
     for (const ValidationIssue& issue : v.errors) {
       errors.push_back(absl::StrCat(issue.file_name, ":", issue.line, ":",
                                     issue.column, ": error: policy `",
