@@ -190,6 +190,13 @@ ARBITER_C_EXPORT void arbiter_schema_destroy(arbiter_schema_t* schema);
 ARBITER_C_EXPORT arbiter_validation_t* arbiter_validate(
     const arbiter_schema_t* schema, const arbiter_policy_set_t* policies,
     char** errptr);
+/* The same, choosing how a policy whose scope no action of the schema
+ * satisfies counts: an error when `impossible_policy_is_error` is nonzero
+ * (what arbiter_validate does, as in the Cedar version of the conformance
+ * corpus), a warning when it is 0 (as Cedar 4.13 reports it). */
+ARBITER_C_EXPORT arbiter_validation_t* arbiter_validate_with_options(
+    const arbiter_schema_t* schema, const arbiter_policy_set_t* policies,
+    int impossible_policy_is_error, char** errptr);
 ARBITER_C_EXPORT void arbiter_validation_destroy(arbiter_validation_t* result);
 
 ARBITER_C_EXPORT size_t arbiter_validation_error_count(

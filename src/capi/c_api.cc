@@ -190,13 +190,23 @@ void arbiter_schema_destroy(arbiter_schema_t* schema) { delete schema; }
 arbiter_validation_t* arbiter_validate(const arbiter_schema_t* schema,
                                        const arbiter_policy_set_t* policies,
                                        char** errptr) {
+  return arbiter_validate_with_options(schema, policies,
+                                       /*impossible_policy_is_error=*/1,
+                                       errptr);
+}
+
+arbiter_validation_t* arbiter_validate_with_options(
+    const arbiter_schema_t* schema, const arbiter_policy_set_t* policies,
+    int impossible_policy_is_error, char** errptr) {
   return Guarded(errptr, [&]() -> arbiter_validation_t* {
     if (schema == nullptr || policies == nullptr) {
       SetError(errptr, "validate: NULL schema or policy set");
       return nullptr;
     }
+    arbiter::ValidateOptions options;
+    options.impossible_policy_is_error = impossible_policy_is_error != 0;
     auto out = std::make_unique<arbiter_validation_t>();
-    out->result = arbiter::Validate(*schema->schema, *policies->set);
+    out->result = arbiter::Validate(*schema->schema, *policies->set, options);
     for (const auto& issue : out->result.errors) {
       out->error_text.push_back(issue.ToString());
     }

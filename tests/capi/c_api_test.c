@@ -377,6 +377,31 @@ static void TestSchema(void) {
   err = NULL;
   arbiter_validation_destroy(v);
 
+  /* A policy no action's scope satisfies (`view` applies to Photo only): an
+   * error by default, a warning on request. */
+  const char impossible[] =
+      "permit (principal, action == Action::\"view\", resource is User);\n";
+  arbiter_policy_set_t* dead =
+      arbiter_policy_set_parse(impossible, strlen(impossible), "d.cedar", &err);
+  CHECK(dead != NULL && err == NULL);
+  v = arbiter_validate(schema, dead, &err);
+  CHECK(v != NULL && arbiter_validation_error_count(v) == 1);
+  CHECK(strcmp(arbiter_validation_error_kind(v, 0),
+               "invalid_action_application") == 0);
+  arbiter_validation_destroy(v);
+  v = arbiter_validate_with_options(schema, dead, 0, &err);
+  CHECK(v != NULL && err == NULL);
+  CHECK(arbiter_validation_error_count(v) == 0);
+  CHECK(arbiter_validation_warning_count(v) >= 1);
+  CHECK(Contains(arbiter_validation_warning(v, 0),
+                 "unable to find an applicable action"));
+  arbiter_validation_destroy(v);
+  CHECK(arbiter_validate_with_options(schema, NULL, 0, &err) == NULL &&
+        err != NULL);
+  arbiter_free(err);
+  err = NULL;
+  arbiter_policy_set_destroy(dead);
+
   /* With the schema, the context's `ip` is read as an ipaddr from a plain
    * string, and the request is validated. */
   const char entities_json[] =
