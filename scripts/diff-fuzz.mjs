@@ -358,6 +358,93 @@ for (let c = 0; c < cases; c++) {
 }
 console.log(`validator: ${valid} policies cedar-wasm validates, ${invalid} with validation errors`);
 
+// Schema-directed cases: the same kind of policy sets, with entities whose
+// extension values are plain strings the schema types (`"ip": "10.0.0.1"`
+// read as an ipaddr), and requests of the types each action applies to,
+// their contexts typed the same way; cedar-wasm parses entities and
+// contexts with the schema and validates each request. Requests it refuses
+// are filed apart (typed*.refused.json), for arbiter to refuse too: these
+// cases check that arbiter reads typed data, validates and decides like it,
+// with `validateRequest` on.
+const TYPED_ENTITIES = ENTITIES.map((e) => {
+  const attrs = {};
+  for (const [k, v] of Object.entries(e.attrs)) attrs[k] = v && v.__extn ? v.__extn.arg : v;
+  const out = { ...e, attrs };
+  if (e.uid.type === 'User') out.tags = { role: 7, n: 3 };  // tags Long
+  if (e.uid.type === 'Photo') attrs.viewers = [E('User', 'bob')];  // Set<User>
+  return out;
+});
+fs.writeFileSync(path.join(outDir, 'entities.typed.json'), JSON.stringify(TYPED_ENTITIES, null, 1));
+cedar.preparseSchema('fuzz', SCHEMA);
+const typedContext = () => {
+  const ctx = {};
+  const values = {
+    n: () => pick([0, 5, -3, 2147483648]), s: () => pick(['a', 'alice', '']), flag: () => chance(0.5),
+    set: () => pick([[], [1, 2], [7]]), who: () => E('User', pick(['alice', 'bob', 'ghost'])),
+    addr: () => pick(['10.1.2.3', '::1', '192.168.0.1/24']), d: () => pick(['0.1', '-2.5000']),
+    when: () => pick(['2024-06-01', '2024-06-01T00:00:00Z']), gap: () => pick(['1h', '-5m']),
+    r: () => pick([{}, { a: 3 }, { a: 4, b: { c: 'y' } }]),
+  };
+  for (const k of CONTEXT_FIELDS) if (chance(0.6)) ctx[k] = values[k]();
+  return ctx;
+};
+let typedCases = 0, typedRequests = 0, typedRefused = 0;
+for (let c = 0; c < cases; c++) {
+  const policies = Array.from({ length: 1 + int(6) }, policy).join('\n\n') + '\n';
+  if (cedar.preparsePolicySet('fuzz', { staticPolicies: policies }).type !== 'success') continue;
+  const name = `typed${String(c).padStart(5, '0')}`;
+  const reqs = [], refusedReqs = [];
+  for (let r = 0; r < 4; r++) {
+    const action = pick(['view', 'read', 'edit']);
+    const principal = action === 'read' && chance(0.3) ? `Group::"${pick(['g1', 'g2'])}"`
+      : `User::"${pick(['alice', 'bob', 'ghost'])}"`;
+    const resource = pick(action === 'view' ? ['Photo::"p1"', 'Photo::"p9"']
+      : action === 'read' ? ['Photo::"p1"', 'Album::"a1"'] : ['Photo::"p1"', 'Album::"a1"', 'User::"alice"']);
+    const req = {
+      description: `${name} request ${r}`, principal: uidJson(principal),
+      action: { type: 'Action', id: action }, resource: uidJson(resource),
+      context: action === 'edit' ? {} : typedContext(), validateRequest: true,
+    };
+    if (chance(0.15)) {  // one thing off the schema, most of which it refuses
+      switch (int(5)) {
+        case 0: req.principal = uidJson(pick(['Photo::"p1"', 'Group::"g1"', 'Album::"a1"'])); break;
+        case 1: req.resource = uidJson(pick(['Group::"g1"', 'User::"bob"', 'Nope::"x"'])); break;
+        case 2: req.context.n = pick(['5', true, [1]]); break;
+        case 3: req.context.extra = 1; break;
+        default: req.context.addr = pick(['not an ip', 17]);
+      }
+    }
+    const ans = cedar.statefulIsAuthorized({
+      principal: req.principal, action: req.action, resource: req.resource, context: req.context,
+      entities: TYPED_ENTITIES, preparsedPolicySetId: 'fuzz', preparsedSchemaName: 'fuzz', validateRequest: true,
+    });
+    if (ans.type !== 'success') {
+      typedRefused++;
+      refusedReqs.push({ ...req, decision: 'deny', reason: [], errors: [] });
+      continue;
+    }
+    req.decision = ans.response.decision;
+    req.reason = ans.response.diagnostics.reason;
+    req.errors = ans.response.diagnostics.errors.map((e) => e.policyId);
+    reqs.push(req);
+  }
+  fs.writeFileSync(path.join(outDir, 'tests', `${name}.cedar`), policies);
+  if (refusedReqs.length) {  // arbiter must refuse every one of these
+    fs.writeFileSync(path.join(outDir, 'tests', `${name}.refused.json`), JSON.stringify({
+      policies: `tests/${name}.cedar`, entities: 'entities.typed.json', schema: 'validate/schema.cedarschema',
+      shouldValidate: false, requests: refusedReqs,
+    }, null, 1));
+  }
+  if (!reqs.length) continue;
+  fs.writeFileSync(path.join(outDir, 'tests', `${name}.json`), JSON.stringify({
+    policies: `tests/${name}.cedar`, entities: 'entities.typed.json', schema: 'validate/schema.cedarschema',
+    shouldValidate: false, requests: reqs,
+  }, null, 1));
+  typedCases++;
+  typedRequests += reqs.length;
+}
+console.log(`with the schema: ${typedCases} cases, ${typedRequests} requests, and ${typedRefused} requests cedar-wasm refuses`);
+
 fs.writeFileSync(path.join(outDir, 'rejected.txt'), rejected.map((f) => `${f}\n`).join(''));
 console.log(`cedar-wasm ${cedar.getCedarVersion()}: ${written} cases (${requests} requests: ${allows} allow, ` +
   `${withErrors} with policy errors), ${rejected.length} policy texts it refuses to parse`);
