@@ -252,6 +252,10 @@ class Entities {
   // index, the attribute path and what was wrong. As in Cedar, a uid given
   // twice with identical contents is kept once; given twice with different
   // contents it is an error, and so is a cycle in the parent hierarchy.
+  // Also as in Cedar (cedar-wasm 4.13 is the reference), members it does not
+  // know are ignored (of an entity, a reference, an `__extn` call), and an
+  // object is an escape only when the escape is its one member and has the
+  // escape's shape: `{"__entity": {"type": "User"}}` is a record.
   static absl::StatusOr<std::shared_ptr<const Entities>> FromJson(
       std::string_view json, const JsonOptions& options = {});
 

@@ -145,11 +145,9 @@ absl::StatusOr<Entity> ReadEntity(const Json& e, size_t index,
       parents = &it.value();
     } else if (key == "tags") {
       tags = &it.value();
-    } else if (key != "uid") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          label, ": unknown key `", key,
-          "`; an entity has `uid`, `attrs`, `parents` and optional `tags`"));
     }
+    // Other members are ignored, as Cedar ignores them; a misspelt `attrs`
+    // or `parents` still fails below, as both are required.
   }
   if (attrs == nullptr) {
     return absl::InvalidArgumentError(

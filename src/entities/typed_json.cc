@@ -363,11 +363,8 @@ absl::StatusOr<EntityJsonParts> SplitEntity(const Json& e,
       parts.parents = &it.value();
     } else if (key == "tags") {
       parts.tags = &it.value();
-    } else if (key != "uid") {
-      return Invalid(label, absl::StrCat("unknown key `", key,
-                                         "`; an entity has `uid`, `attrs`, "
-                                         "`parents` and optional `tags`"));
     }
+    // Other members are ignored, as Cedar ignores them (entities.cc).
   }
   if (parts.attrs == nullptr) return Invalid(label, "missing key `attrs`");
   if (parts.parents == nullptr) return Invalid(label, "missing key `parents`");
