@@ -445,6 +445,104 @@ for (let c = 0; c < cases; c++) {
 }
 console.log(`with the schema: ${typedCases} cases, ${typedRequests} requests, and ${typedRefused} requests cedar-wasm refuses`);
 
+// Entity data: the entities above with one or two edits each (keys
+// dropped, added or retyped; odd attribute values and escapes; parents and
+// uids in other forms; duplicates), read by cedar-wasm and by arbiter. A set
+// cedar-wasm reads must give the same answers under a few policies that read
+// attributes, tags and the hierarchy; one it refuses, arbiter must refuse
+// too (tests/ents*.refused.json).
+const ENTITY_POLICIES = `permit (principal, action, resource) when { principal has x && principal.x == resource.x };
+permit (principal in Group::"g2", action, resource);
+forbid (principal, action, resource) when { resource has owner && resource.owner == principal };
+permit (principal, action, resource) when { principal.hasTag("a") && principal.getTag("a") == 1 };
+permit (principal, action, resource) when { context.k in principal || principal in context.k };
+permit (principal, action == Action::"view", resource) when { principal has ip && principal.ip.isIpv4() };
+`;
+const ODD_VALUES = [null, 1.5, {}, [], [1, 'a'], [[1], [1]], { __entity: { type: 'User' } },
+  { __entity: { type: 'User', id: 'alice' }, more: 1 }, { __extn: { fn: 'ip', arg: 'nope' } },
+  { __extn: { fn: 'nope', arg: '1' } }, { __extn: { fn: 'decimal' } }, { __expr: '1' },
+  { type: 'User', id: 'bob' }, { __entity: { type: 'User', id: 'x', z: 1 } }, 'str', true, 9007199254740991,
+  { __extn: { fn: 'ip', arg: '10.0.0.1', x: 1 } }, { __extn: { fn: 'ip', args: ['10.0.0.1'] } },
+  { __entity: 'User::"bob"' }, { __entity: { type: 'Bad Type', id: 'x' } }, { a: { b: { c: [{ d: 1 }] } } },
+  { __extn: { fn: 'datetime', arg: '2024-01-01' } }, { __extn: { fn: 'duration', arg: '1h' } }, E('User', 'bob')];
+const clone = (x) => JSON.parse(JSON.stringify(x));
+// e[key] as an object (or array), replaced by an empty one when an earlier
+// edit left something else there.
+const objectAt = (e, key) => {
+  if (typeof e[key] !== 'object' || e[key] === null || Array.isArray(e[key])) e[key] = {};
+  return e[key];
+};
+const arrayAt = (e, key) => {
+  if (!Array.isArray(e[key])) e[key] = [];
+  return e[key];
+};
+function mutateEntities() {
+  const ents = clone(ENTITIES.filter((e) => e.uid.type !== 'Action'));
+  for (let edits = 1 + int(2); edits > 0; edits--) {
+    const e = pick(ents);
+    switch (int(12)) {
+      case 0: delete e[pick(['uid', 'attrs', 'parents', 'tags'])]; break;
+      case 1: e[pick(['extra', 'Attrs', 'parent'])] = 1; break;
+      case 2: case 3: case 4: objectAt(e, 'attrs')[pick(['x', 'age', 'ip', 'owner'])] = clone(pick(ODD_VALUES)); break;
+      case 5: arrayAt(e, 'parents').push(clone(pick(['User::"bob"', E('Group', 'g2'), { type: 'Group' },
+        { type: 'Group', id: 'g1' }, { type: 'Bad Type', id: 'x' }, 5, { type: 'Group', id: 'g9' }]))); break;
+      case 6: {
+        const u = e.uid && typeof e.uid.type === 'string' ? e.uid : { type: 'User', id: 'zed' };
+        e.uid = clone(pick([{ __entity: u }, `${u.type}::"${u.id}"`, { type: 'Bad Type', id: 'x' },
+          { type: u.type }, { type: 'User', id: 'alice' }, { type: u.type, id: u.id, more: 1 }]));
+        break;
+      }
+      case 7: e.tags = clone(pick([{}, { a: 1 }, [], 5, { a: null }, { a: E('User', 'bob') }, { a: 1, b: 'x' }])); break;
+      case 8: e.parents = clone(pick([{}, 'x', null, [[]]])); break;
+      case 9: e.attrs = clone(pick([[], null, 5, { x: 1 }])); break;
+      case 10: ents.push(clone(e)); break;
+      default: { const d = clone(e); objectAt(d, 'attrs').x = 42; ents.push(d); }
+    }
+  }
+  return ents;
+}
+let entsRead = 0, entsRefused = 0, entsRequests = 0;
+for (let c = 0; c < cases; c++) {
+  const ents = mutateEntities();
+  const name = `ents${String(c).padStart(5, '0')}`;
+  if (cedar.preparsePolicySet('ents', { staticPolicies: ENTITY_POLICIES }).type !== 'success') {
+    console.error('the entity policies do not parse');
+    process.exit(1);
+  }
+  const reqs = [];
+  let refusedBy = null;
+  for (let r = 0; r < 3 && refusedBy === null; r++) {
+    const req = {
+      description: `${name} request ${r}`,
+      principal: uidJson(pick(['User::"alice"', 'User::"bob"', 'Group::"g1"'])),
+      action: uidJson(pick(['Action::"view"', 'Action::"read"'])),
+      resource: uidJson(pick(['Photo::"p1"', 'Album::"a1"', 'User::"alice"'])),
+      context: { k: E('Group', pick(['g1', 'g2'])) },
+    };
+    const ans = cedar.statefulIsAuthorized({
+      principal: req.principal, action: req.action, resource: req.resource, context: req.context,
+      entities: ents, preparsedPolicySetId: 'ents',
+    });
+    if (ans.type !== 'success') { refusedBy = ans.errors?.[0]?.message ?? 'refused'; break; }
+    req.decision = ans.response.decision;
+    req.reason = ans.response.diagnostics.reason;
+    req.errors = ans.response.diagnostics.errors.map((e) => e.policyId);
+    reqs.push(req);
+  }
+  fs.writeFileSync(path.join(outDir, 'tests', `${name}.entities.json`), JSON.stringify(ents, null, 1));
+  fs.writeFileSync(path.join(outDir, 'tests', 'ents.cedar'), ENTITY_POLICIES);
+  const file = refusedBy === null ? `${name}.json` : `${name}.refused.json`;
+  fs.writeFileSync(path.join(outDir, 'tests', file), JSON.stringify({
+    policies: 'tests/ents.cedar', entities: `tests/${name}.entities.json`, schema: 'empty.cedarschema',
+    shouldValidate: false, cedarSays: refusedBy ?? undefined,
+    requests: refusedBy === null ? reqs : [{ description: `${name}: refused`, principal: { type: 'User', id: 'alice' },
+      action: { type: 'Action', id: 'view' }, resource: { type: 'Photo', id: 'p1' }, context: {},
+      decision: 'deny', reason: [], errors: [] }],
+  }, null, 1));
+  if (refusedBy === null) { entsRead++; entsRequests += reqs.length; } else entsRefused++;
+}
+console.log(`entity data: ${entsRead} edited sets cedar-wasm reads (${entsRequests} requests), ${entsRefused} it refuses`);
+
 fs.writeFileSync(path.join(outDir, 'rejected.txt'), rejected.map((f) => `${f}\n`).join(''));
 console.log(`cedar-wasm ${cedar.getCedarVersion()}: ${written} cases (${requests} requests: ${allows} allow, ` +
   `${withErrors} with policy errors), ${rejected.length} policy texts it refuses to parse`);
