@@ -340,6 +340,26 @@ TEST_CASE("typed entities: store rules still apply", "[typed_json]") {
 // As for schema-less loading (entities_test.cc): entities are read as the
 // text is parsed, and the JSON's own errors anywhere win over an entity that
 // cannot be read.
+// Other members are ignored, as cedar-wasm 4.13 ignores them with a schema
+// too: of the entity, of references in either form, of `__extn` calls. An
+// `__extn` without `arg` or `args` is a record, and so the wrong type.
+TEST_CASE("typed entities: unknown members are ignored, as in Cedar",
+          "[typed_json]") {
+  auto store = Load(R"([{"uid": {"type": "User", "id": "alice", "z": 1},
+      "attrs": {"name": "A",
+                "manager": {"__entity": {"type": "User", "id": "bob"}, "more": 1},
+                "groups": [{"type": "UserGroup", "id": "g1", "note": "x"}],
+                "ip": {"__extn": {"fn": "ip", "arg": "10.0.0.1", "x": 1}}},
+      "parents": [], "comment": "exported 2026-12-08"}])");
+  const EntityUid alice = U("User", "alice");
+  CHECK(Attr(*store, alice, "manager") == Value::Entity(U("User", "bob")));
+  CHECK(Attr(*store, alice, "groups") ==
+        Value::Set({Value::Entity(U("UserGroup", "g1"))}));
+  CHECK(Attr(*store, alice, "ip").is(ValueKind::kIpAddr));
+  CHECK_THAT(LoadError(Alice(R"("name": "A", "ip": {"__extn": {"fn": "ip"}})")),
+             Contains("type mismatch: expected `ipaddr`, found a record"));
+}
+
 TEST_CASE("typed entities: read one at a time, the JSON's errors first",
           "[typed_json]") {
   const std::string g = R"({"uid": {"type": "UserGroup", "id": "g"},
