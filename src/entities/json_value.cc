@@ -347,13 +347,10 @@ class Converter {
 
   // `{"fn": name, "arg": a}` or `{"fn": name, "args": [a, …]}`; other
   // members are ignored and `arg` wins when both are given, as in Cedar.
+  // VisitObject calls it only for a body of that shape (IsFnAndArgShape):
+  // an object whose `fn` is a string, with an `arg` or an `args` array.
   absl::StatusOr<std::optional<Value>> VisitExtn(const Json& body) {
     const size_t here = stack_.size();
-    if (!body.is_object()) {
-      return Error(here, absl::StrCat("`__extn` expects {\"fn\": …, \"arg\": …}"
-                                      ", found `",
-                                      JsonSnippet(body), "`"));
-    }
     const Json* fn = nullptr;
     const Json* arg = nullptr;
     const Json* args = nullptr;
@@ -367,26 +364,12 @@ class Converter {
       }
     }
     if (arg != nullptr) args = nullptr;
-    if (fn == nullptr || !fn->is_string()) {
-      return Error(here,
-                   "`__extn` needs `fn`, the extension function name "
-                   "as a string");
-    }
     const std::string& name = fn->get_ref<const std::string&>();
     std::optional<ExtFn> ext = LookupExtConstructor(name);
     if (!ext) ext = LookupExtMethod(name);
     if (!ext) {
       return Error(here,
                    absl::StrCat("unknown extension function `", name, "`"));
-    }
-    if (arg == nullptr && args == nullptr) {
-      return Error(here, absl::StrCat("`__extn` for `", name,
-                                      "` needs `arg` or `args`"));
-    }
-    if (args != nullptr && !args->is_array()) {
-      return Error(here, absl::StrCat("`__extn` `args` must be an array, "
-                                      "found `",
-                                      JsonSnippet(*args), "`"));
     }
     const size_t count = arg != nullptr ? 1 : args->size();
     const int arity = ExtArity(*ext);
