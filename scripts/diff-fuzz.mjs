@@ -92,6 +92,32 @@ const uidJson = (text) => {
   return { type: m[1], id: m[2] };
 };
 
+// Asks cedar-wasm to decide `req` (its principal, action, resource and
+// context) over `entities` with a preparsed policy set and, when given, a
+// preparsed schema (then the request is validated too). On success stores
+// the answer in `req` as the integration-test format has it and returns
+// null; otherwise returns cedar-wasm's first error message.
+function decide(req, entities, policySetId, schemaName) {
+  const ans = cedar.statefulIsAuthorized({
+    principal: req.principal, action: req.action, resource: req.resource, context: req.context,
+    entities, preparsedPolicySetId: policySetId,
+    ...(schemaName ? { preparsedSchemaName: schemaName, validateRequest: true } : {}),
+  });
+  if (ans.type !== 'success') return ans.errors?.[0]?.message ?? 'refused';
+  req.decision = ans.response.decision;
+  req.reason = ans.response.diagnostics.reason;
+  req.errors = ans.response.diagnostics.errors.map((e) => e.policyId);
+  return null;
+}
+
+// Writes tests/<file> in the integration-test format; paths are relative to
+// the output folder, as `arbiter conformance --root` resolves them.
+function writeTest(file, { policies, entities, schema }, requests, extra = {}) {
+  fs.writeFileSync(path.join(outDir, 'tests', file), JSON.stringify({
+    policies, entities, schema, shouldValidate: false, ...extra, requests,
+  }, null, 1));
+}
+
 // ---- Expressions ----------------------------------------------------------
 
 const LONGS = ['0', '1', '-1', '7', '255', '9223372036854775807', '-9223372036854775808',
@@ -265,28 +291,19 @@ for (let c = 0; c < cases; c++) {
       resource: uidJson(pick(['Photo::"p1"', 'Album::"a1"', 'User::"alice"', 'Photo::"p9"'])),
       context: context(),
     };
-    const ans = cedar.statefulIsAuthorized({
-      principal: req.principal, action: req.action, resource: req.resource, context: req.context,
-      entities: ENTITIES, preparsedPolicySetId: 'fuzz',
-    });
-    if (ans.type !== 'success') {
-      console.error(`${name}: cedar-wasm failed: ${JSON.stringify(ans.errors).slice(0, 300)}`);
+    const refused = decide(req, ENTITIES, 'fuzz');
+    if (refused !== null) {
+      console.error(`${name}: cedar-wasm failed: ${refused.slice(0, 300)}`);
       process.exit(1);
     }
-    const resp = ans.response;
-    req.decision = resp.decision;
-    req.reason = resp.diagnostics.reason;
-    req.errors = resp.diagnostics.errors.map((e) => e.policyId);
     requests++;
     if (req.decision === 'allow') allows++;
     if (req.errors.length) withErrors++;
     reqs.push(req);
   }
   fs.writeFileSync(path.join(outDir, 'tests', `${name}.cedar`), policies);
-  fs.writeFileSync(path.join(outDir, 'tests', `${name}.json`), JSON.stringify({
-    policies: `tests/${name}.cedar`, entities: 'entities.json', schema: 'empty.cedarschema',
-    shouldValidate: false, requests: reqs,
-  }, null, 1));
+  writeTest(`${name}.json`, { policies: `tests/${name}.cedar`, entities: 'entities.json',
+    schema: 'empty.cedarschema' }, reqs);
   written++;
 }
 
@@ -414,32 +431,20 @@ for (let c = 0; c < cases; c++) {
         default: req.context.addr = pick(['not an ip', 17]);
       }
     }
-    const ans = cedar.statefulIsAuthorized({
-      principal: req.principal, action: req.action, resource: req.resource, context: req.context,
-      entities: TYPED_ENTITIES, preparsedPolicySetId: 'fuzz', preparsedSchemaName: 'fuzz', validateRequest: true,
-    });
-    if (ans.type !== 'success') {
+    if (decide(req, TYPED_ENTITIES, 'fuzz', 'fuzz') !== null) {
       typedRefused++;
       refusedReqs.push({ ...req, decision: 'deny', reason: [], errors: [] });
       continue;
     }
-    req.decision = ans.response.decision;
-    req.reason = ans.response.diagnostics.reason;
-    req.errors = ans.response.diagnostics.errors.map((e) => e.policyId);
     reqs.push(req);
   }
   fs.writeFileSync(path.join(outDir, 'tests', `${name}.cedar`), policies);
-  if (refusedReqs.length) {  // arbiter must refuse every one of these
-    fs.writeFileSync(path.join(outDir, 'tests', `${name}.refused.json`), JSON.stringify({
-      policies: `tests/${name}.cedar`, entities: 'entities.typed.json', schema: 'validate/schema.cedarschema',
-      shouldValidate: false, requests: refusedReqs,
-    }, null, 1));
-  }
+  const files = { policies: `tests/${name}.cedar`, entities: 'entities.typed.json',
+    schema: 'validate/schema.cedarschema' };
+  // arbiter must refuse every one of these.
+  if (refusedReqs.length) writeTest(`${name}.refused.json`, files, refusedReqs);
   if (!reqs.length) continue;
-  fs.writeFileSync(path.join(outDir, 'tests', `${name}.json`), JSON.stringify({
-    policies: `tests/${name}.cedar`, entities: 'entities.typed.json', schema: 'validate/schema.cedarschema',
-    shouldValidate: false, requests: reqs,
-  }, null, 1));
+  writeTest(`${name}.json`, files, reqs);
   typedCases++;
   typedRequests += reqs.length;
 }
@@ -502,13 +507,14 @@ function mutateEntities() {
   return ents;
 }
 let entsRead = 0, entsRefused = 0, entsRequests = 0;
+if (cedar.preparsePolicySet('ents', { staticPolicies: ENTITY_POLICIES }).type !== 'success') {
+  console.error('the entity policies do not parse');
+  process.exit(1);
+}
+fs.writeFileSync(path.join(outDir, 'tests', 'ents.cedar'), ENTITY_POLICIES);
 for (let c = 0; c < cases; c++) {
   const ents = mutateEntities();
   const name = `ents${String(c).padStart(5, '0')}`;
-  if (cedar.preparsePolicySet('ents', { staticPolicies: ENTITY_POLICIES }).type !== 'success') {
-    console.error('the entity policies do not parse');
-    process.exit(1);
-  }
   const reqs = [];
   let refusedBy = null;
   for (let r = 0; r < 3 && refusedBy === null; r++) {
@@ -519,26 +525,20 @@ for (let c = 0; c < cases; c++) {
       resource: uidJson(pick(['Photo::"p1"', 'Album::"a1"', 'User::"alice"'])),
       context: { k: E('Group', pick(['g1', 'g2'])) },
     };
-    const ans = cedar.statefulIsAuthorized({
-      principal: req.principal, action: req.action, resource: req.resource, context: req.context,
-      entities: ents, preparsedPolicySetId: 'ents',
-    });
-    if (ans.type !== 'success') { refusedBy = ans.errors?.[0]?.message ?? 'refused'; break; }
-    req.decision = ans.response.decision;
-    req.reason = ans.response.diagnostics.reason;
-    req.errors = ans.response.diagnostics.errors.map((e) => e.policyId);
-    reqs.push(req);
+    refusedBy = decide(req, ents, 'ents');
+    if (refusedBy === null) reqs.push(req);
   }
   fs.writeFileSync(path.join(outDir, 'tests', `${name}.entities.json`), JSON.stringify(ents, null, 1));
-  fs.writeFileSync(path.join(outDir, 'tests', 'ents.cedar'), ENTITY_POLICIES);
-  const file = refusedBy === null ? `${name}.json` : `${name}.refused.json`;
-  fs.writeFileSync(path.join(outDir, 'tests', file), JSON.stringify({
-    policies: 'tests/ents.cedar', entities: `tests/${name}.entities.json`, schema: 'empty.cedarschema',
-    shouldValidate: false, cedarSays: refusedBy ?? undefined,
-    requests: refusedBy === null ? reqs : [{ description: `${name}: refused`, principal: { type: 'User', id: 'alice' },
-      action: { type: 'Action', id: 'view' }, resource: { type: 'Photo', id: 'p1' }, context: {},
-      decision: 'deny', reason: [], errors: [] }],
-  }, null, 1));
+  const files = { policies: 'tests/ents.cedar', entities: `tests/${name}.entities.json`,
+    schema: 'empty.cedarschema' };
+  if (refusedBy === null) {
+    writeTest(`${name}.json`, files, reqs);
+  } else {
+    writeTest(`${name}.refused.json`, files, [{ description: `${name}: refused`,
+      principal: { type: 'User', id: 'alice' }, action: { type: 'Action', id: 'view' },
+      resource: { type: 'Photo', id: 'p1' }, context: {}, decision: 'deny', reason: [], errors: [] }],
+    { cedarSays: refusedBy });
+  }
   if (refusedBy === null) { entsRead++; entsRequests += reqs.length; } else entsRefused++;
 }
 console.log(`entity data: ${entsRead} edited sets cedar-wasm reads (${entsRequests} requests), ${entsRefused} it refuses`);
